@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { BootContext } from '../shared/config/config.tokens';
+import { ConfigModule } from '../shared/config/config.module';
+import { HealthModule } from '../shared/http/health.controller';
+import { AgentBridgeModule } from './bridge/agent-bridge.module';
+import { AgentFlagsService } from './state/agent-flags.service';
+import { AgentStateModule } from './state/agent-state.module';
+
+/** Entry module of the agent process (port 48915): HTTP control API + ZeroMQ bridge handlers. */
+@Module({})
+export class AgentAppModule {
+  static register(ctx: BootContext): DynamicModule {
+    return {
+      module: AgentAppModule,
+      imports: [
+        ConfigModule.forRoot(ctx),
+        AgentStateModule,
+        AgentBridgeModule,
+        HealthModule.register({
+          service: 'agent',
+          instanceId: ctx.instanceId,
+          imports: [AgentStateModule],
+          extras: { inject: AgentFlagsService, pick: (flags: AgentFlagsService) => ({ agent_flags: flags.get() }) },
+        }),
+      ],
+    };
+  }
+}
