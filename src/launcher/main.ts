@@ -1,8 +1,18 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { ConfigError, EXIT_CONFIG, parseRuntimeEnv, type LogFormat } from '../shared/config/env.schema';
 import { createPino } from '../shared/logging/pino.logger';
 import { ChildSupervisor, type ChildSpec } from './child.supervisor';
 import { waitForHealth } from './health.probe';
+
+/**
+ * The bundled server next to the bundled launcher (dist/bundle/<name>.js), or the tsc output
+ * (dist/src/<name>/main.js) when the launcher itself runs unbundled.
+ */
+function serverScript(name: 'main' | 'memory' | 'agent'): string {
+  const bundled = join(__dirname, `${name}.js`);
+  return existsSync(bundled) && basename(__filename) === 'launcher.js' ? bundled : join(__dirname, '..', name, 'main.js');
+}
 
 /**
  * `npm start`: runs memory, agent and main as three OS processes, prints one ready line when all
@@ -20,11 +30,7 @@ function main(): void {
   const format: LogFormat = env.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const log = createPino({ processName: 'launcher', level: env.logLevel, format });
   const startedAt = performance.now();
-  const specs: ChildSpec[] = (['memory', 'agent', 'main'] as const).map((name) => ({
-    name,
-    script: join(__dirname, '..', name, 'main.js'),
-    port: env.ports[name],
-  }));
+  const specs: ChildSpec[] = (['memory', 'agent', 'main'] as const).map((name) => ({ name, script: serverScript(name), port: env.ports[name] }));
   let stopping = false;
   const children = specs.map(
     (spec) =>

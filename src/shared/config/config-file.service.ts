@@ -32,7 +32,9 @@ export abstract class ConfigFileService<T> implements OnModuleInit, OnModuleDest
     return this.store.update(mutator);
   }
 
-  onModuleInit(): void {
+  /** Loads the file once (so later outside edits can be compared) and starts watching it. */
+  async onModuleInit(): Promise<void> {
+    await this.store.read();
     this.store.watch();
   }
 

@@ -75,8 +75,9 @@ export async function bootstrapHttpServer(def: HttpServerDefinition): Promise<Ne
 
   const port = ctx.env.ports[def.portKey];
   try {
+    // listen() also runs module init (e.g. ZeroMQ binds), whose errors are already ConfigErrors.
     await app.listen({ port, host: ctx.env.host }).catch((err: unknown) => {
-      throw portProblem(def.portKey, port, err);
+      throw err instanceof ConfigError ? err : portProblem(def.portKey, port, err);
     });
     if (def.microservice) {
       app.connectMicroservice(def.microservice(ctx, app), { inheritAppConfig: true });

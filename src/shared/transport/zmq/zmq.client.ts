@@ -35,6 +35,7 @@ export class ZmqClient extends ClientProxy {
   private readonly senders = new Map<string, QueuedSender>();
   private readonly sockets: Array<Publisher | Push | Pull> = [];
   private readonly incoming = new Subject<ZmqEvent>();
+  private readonly peers = new Map<string, number>();
   private connecting: Promise<void> | undefined;
   private receiveLoop: Promise<void> | undefined;
   readonly events$: Observable<ZmqEvent> = this.incoming.asObservable();
@@ -57,6 +58,7 @@ export class ZmqClient extends ClientProxy {
     for (const [channel, spec] of Object.entries(this.options.senders)) {
       const socket = spec.type === 'pub' ? new Publisher({ sendHighWaterMark: highWaterMark, linger: lingerMs }) : new Push({ sendHighWaterMark: highWaterMark, linger: lingerMs });
       this.sockets.push(socket);
+      this.trackPeers(channel, socket);
       await this.attach(socket, spec);
       this.senders.set(channel, new QueuedSender(socket, highWaterMark, this.log));
     }
@@ -69,6 +71,20 @@ export class ZmqClient extends ClientProxy {
     }
   }
 
+  /** Counts live connections per channel from the socket's monitor events. */
+  private trackPeers(channel: string, socket: Publisher | Push): void {
+    this.peers.set(channel, 0);
+    const add = (n: number) => this.peers.set(channel, Math.max(0, (this.peers.get(channel) ?? 0) + n));
+    socket.events.on('accept', () => add(1));
+    socket.events.on('connect', () => add(1));
+    socket.events.on('disconnect', () => add(-1));
+  }
+
+  /** Whether a peer is connected to a sending channel right now. */
+  isConnected(channel: string): boolean {
+    return (this.peers.get(channel) ?? 0) > 0;
+  }
+
   private async attach(socket: Publisher | Push | Pull, spec: ZmqSocketSpec): Promise<void> {
     if (!spec.bind) return socket.connect(spec.endpoint);
     try {
@@ -79,7 +95,7 @@ export class ZmqClient extends ClientProxy {
   }
 
   /** Queues one event on its routed socket; false when that queue is full or the client is closed. */
-  post(event: { readonly event_type: string }): boolean {
+  post<T extends { readonly event_type: string }>(event: T): boolean {
     const sender = this.senders.get(this.options.route(event.event_type));
     return sender ? sender.enqueue(encodeEvent(event)) : false;
   }
@@ -104,6 +120,7 @@ export class ZmqClient extends ClientProxy {
     for (const socket of this.sockets) socket.close();
     this.sockets.length = 0;
     this.senders.clear();
+    this.peers.clear();
   }
 
   async close(): Promise<void> {

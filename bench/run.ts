@@ -1,0 +1,17 @@
+import { benchStartup } from './startup.bench';
+import { benchZmq } from './zmq.bench';
+
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup`. */
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'startup') await benchStartup();
+  if (!only || only === 'zmq') await benchZmq();
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
