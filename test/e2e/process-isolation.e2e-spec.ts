@@ -12,7 +12,7 @@ jest.setTimeout(30_000);
 /** Starts one compiled server alone, stops it, and returns every CommonJS module it loaded. */
 async function loadedModules(name: 'main' | 'memory' | 'agent'): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'neko-trace-'));
-  const env = { ...(await freePortEnv()), NEKO_DATA_DIR: join(dir, 'data'), NEKO_TRACE_MODULES_FILE: join(dir, 'modules.json'), NEKO_LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = { ...(await freePortEnv()), NEKO_DATA_DIR: join(dir, 'data'), NEKO_TRACE_MODULES_FILE: join(dir, 'modules.json'), NEKO_LOG_LEVEL: 'warn' };
   const port = Number(env[{ main: 'NEKO_MAIN_SERVER_PORT', memory: 'NEKO_MEMORY_SERVER_PORT', agent: 'NEKO_TOOL_SERVER_PORT' }[name]]);
   const proc = spawn(process.execPath, ['-r', join(__dirname, '..', 'support', 'trace-modules.cjs'), join(DIST, name, 'main.js')], {
     env: { ...process.env, ...env },

@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { Pull } from 'zeromq';
 import { AgentBridgeModule as AgentSideBridgeModule } from '../../src/agent/bridge/agent-bridge.module';
+import { createAgentBridgeStrategy } from '../../src/agent/bridge/agent-bridge.strategy';
 import { AgentResultsClient } from '../../src/agent/bridge/agent-results.client';
 import { AnalyzeInboxService } from '../../src/agent/bridge/analyze-inbox.service';
 import { AgentBridgeClient } from '../../src/main/agent-bridge/agent-bridge.client';
@@ -12,24 +13,13 @@ import { AgentBridgeModule as MainSideBridgeModule } from '../../src/main/agent-
 import type { BootContext } from '../../src/shared/config/config.tokens';
 import { ConfigModule } from '../../src/shared/config/config.module';
 import { zmqEndpoint } from '../../src/shared/config/env.schema';
-import { BridgeChannel } from '../../src/shared/contracts/agent-bridge.contract';
-import { validateBridgeEvent } from '../../src/shared/contracts/agent-bridge.validate';
-import { ZmqServer } from '../../src/shared/transport/zmq/zmq.server';
 import { testBootContext } from '../support/boot-context';
 import { waitFor } from '../support/free-port';
 
 async function startAgent(ctx: BootContext): Promise<INestMicroservice> {
   @Module({ imports: [ConfigModule.forRoot(ctx), AgentSideBridgeModule] })
   class AgentTestModule {}
-  const strategy = new ZmqServer({
-    highWaterMark: ctx.env.zmqHighWaterMark,
-    lingerMs: ctx.env.zmqLingerMs,
-    validate: validateBridgeEvent,
-    receivers: {
-      [BridgeChannel.Session]: { type: 'sub', endpoint: zmqEndpoint(ctx.env.ports.zmqSessionPub), bind: false },
-      [BridgeChannel.Analyze]: { type: 'pull', endpoint: zmqEndpoint(ctx.env.ports.zmqAnalyzePush), bind: false },
-    },
-  });
+  const strategy = createAgentBridgeStrategy(ctx.env);
   const app = await NestFactory.createMicroservice(AgentTestModule, { strategy, logger: false });
   await app.listen();
   return app;

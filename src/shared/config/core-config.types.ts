@@ -5,13 +5,16 @@ export const CUSTOM_TIERS = ['summary', 'correction', 'emotion', 'vision', 'omni
 export type CustomTier = (typeof CUSTOM_TIERS)[number];
 const CUSTOM_SUFFIXES = ['Provider', 'Url', 'Id', 'ApiKey'] as const;
 
+type CustomField = `${CustomTier}Model${(typeof CUSTOM_SUFFIXES)[number]}`;
+const CUSTOM_FIELDS = CUSTOM_TIERS.flatMap((tier) => CUSTOM_SUFFIXES.map((s): CustomField => `${tier}Model${s}`));
+
 const STRING_FIELDS = [
   'coreApiKey', 'coreApi', 'assistApi',
   'assistApiKeyQwen', 'assistApiKeyOpenai', 'assistApiKeyGlm', 'assistApiKeyStep', 'assistApiKeySilicon',
   'mcpToken',
   'computerUseModel', 'computerUseModelUrl', 'computerUseModelApiKey',
   'computerUseGroundModel', 'computerUseGroundUrl', 'computerUseGroundApiKey',
-  ...CUSTOM_TIERS.flatMap((tier) => CUSTOM_SUFFIXES.map((s) => `${tier}Model${s}`)),
+  ...CUSTOM_FIELDS,
 ] as const;
 const BOOLEAN_FIELDS = ['enableCustomApi', 'recent_memory_auto_review'] as const;
 
@@ -37,7 +40,7 @@ export function defaultCoreConfigFile(): CoreConfigFile {
   file.assistApi = 'qwen';
   file.enableCustomApi = false;
   file.recent_memory_auto_review = true;
-  return file as CoreConfigFile;
+  return file;
 }
 
 /**
@@ -58,7 +61,7 @@ export function coerceCoreConfigFile(raw: unknown, warn?: (msg: string) => void)
       delete file[f];
     }
   }
-  return file as CoreConfigFile;
+  return file;
 }
 
 /** Masks a secret for display: all but the last 4 characters become '*'. */

@@ -8,7 +8,7 @@ export type DecodeResult = { ok: true; event: ZmqEvent } | { ok: false; reason: 
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeEvent(event: { readonly event_type: string }): Buffer {
+export function encodeEvent<T extends { readonly event_type: string }>(event: T): Buffer {
   return Buffer.from(JSON.stringify(event), 'utf8');
 }
 
