@@ -13,8 +13,6 @@ export interface ChildSpec {
 export interface ChildEvents {
   /** The child exited with the configuration exit code: restarting cannot help. */
   onFatal(child: ChildSpec, code: number): void;
-  /** A (re)started child process was spawned. */
-  onSpawn(child: ChildSpec, proc: ChildProcess): void;
 }
 
 const BACKOFF_START_MS = 500;
@@ -54,7 +52,6 @@ export class ChildSupervisor {
     });
     this.proc = proc;
     this.forward(proc);
-    this.events.onSpawn(this.spec, proc);
     proc.once('exit', (code, signal) => {
       this.proc = undefined;
       if (this.stopping) return;

@@ -35,7 +35,6 @@ function main(): void {
   const children = specs.map(
     (spec) =>
       new ChildSupervisor(spec, format, log, {
-        onSpawn: () => undefined,
         onFatal: (child) => {
           log.fatal(`${child.name} cannot start because of its configuration (see above); stopping N.E.K.O.`);
           void stopAll(EXIT_CONFIG);

@@ -27,7 +27,7 @@ export type AnalyzeRequest = Omit<AnalyzeRequestEvent, 'event_type' | 'event_id'
 export class AgentBridgeClient implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AgentBridgeClient.name);
   private readonly client: ZmqClient;
-  private readonly ackWaiters = new Map<string, () => void>();
+  private readonly ackWaiters = new Map<string, (acked: boolean) => void>();
 
   constructor(@Inject(RUNTIME_ENV) private readonly env: RuntimeEnv) {
     this.client = new ZmqClient({
@@ -56,7 +56,7 @@ export class AgentBridgeClient implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.client.events$.subscribe((event) => {
-      if (event.event_type === AgentToMain.AnalyzeAck) this.ackWaiters.get(String(event.event_id))?.();
+      if (event.event_type === AgentToMain.AnalyzeAck) this.ackWaiters.get(String(event.event_id))?.(true);
     });
     try {
       await this.client.connect();
@@ -69,7 +69,7 @@ export class AgentBridgeClient implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    for (const resolve of this.ackWaiters.values()) resolve();
+    for (const settle of this.ackWaiters.values()) settle(false);
     await this.client.close();
   }
 
@@ -100,15 +100,13 @@ export class AgentBridgeClient implements OnModuleInit, OnModuleDestroy {
 
   private waitForAck(id: string): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.ackWaiters.delete(id);
-        resolve(false);
-      }, ANALYZE_ACK_TIMEOUT_MS);
-      this.ackWaiters.set(id, () => {
+      const settle = (acked: boolean) => {
         clearTimeout(timer);
         this.ackWaiters.delete(id);
-        resolve(true);
-      });
+        resolve(acked);
+      };
+      const timer = setTimeout(() => settle(false), ANALYZE_ACK_TIMEOUT_MS);
+      this.ackWaiters.set(id, settle);
     });
   }
 }

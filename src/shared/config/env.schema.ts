@@ -151,5 +151,8 @@ export function portProblem(key: PortKey, port: number, err: unknown): Error {
     );
   }
   if (code === 'EACCES' || code === 'EPERM') return new ConfigError(`Port ${port} (${label}) cannot be opened: permission denied.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new ConfigError(`Cannot listen on ${label} port ${port}: NEKO_HOST is not an address of this machine (${(err as Error).message}).`);
+  }
   return err instanceof Error ? err : new Error(String(err));
 }

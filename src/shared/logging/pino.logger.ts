@@ -13,6 +13,8 @@ export interface PinoLoggerOptions {
   readonly destination?: NodeJS.WritableStream;
 }
 
+const NEST_STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice', 'WebSocketsController']);
+
 /** One-line pretty output without pino-pretty's worker thread (cheap at start-up). */
 function prettyStream(out: NodeJS.WritableStream): { write(line: string): void } {
   return {
@@ -41,7 +43,8 @@ export class PinoLogger implements LoggerService {
   }
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    // Nest's own start-up chatter (modules initialised, routes mapped) is debug detail for users.
+    this.write(NEST_STARTUP_CONTEXTS.has(params[params.length - 1] as string) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]): void {
     this.write('error', message, params);
