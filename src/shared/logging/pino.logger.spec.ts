@@ -30,7 +30,7 @@ describe('PinoLogger', () => {
 
   it('formats pretty lines with time, level, process and context', () => {
     const line = formatPrettyLine(JSON.stringify({ level: 40, time: Date.UTC(2026, 0, 1, 12, 0, 0), process: 'agent', context: 'Zmq', msg: 'dropped', n: 2 }));
-    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  \[agent\] Zmq: dropped \{"n":2\}\n$/);
+    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}\[agent\] Zmq: dropped \{"n":2\}\n$/);
     expect(formatPrettyLine('not json')).toBe('not json\n');
   });
 });
