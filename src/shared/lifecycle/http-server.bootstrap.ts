@@ -31,9 +31,9 @@ export async function bootstrapHttpServer(def: HttpServerDefinition): Promise<Ne
   let logger: PinoLogger | undefined;
   let ctx: BootContext & { created: string[] };
   try {
-    const env = parseRuntimeEnv();
-    logger = PinoLogger.create({ processName: def.processName, level: env.logLevel, format: env.logFormat });
-    ctx = await createBootContext(def.processName);
+    const runtime = parseRuntimeEnv();
+    logger = PinoLogger.create({ processName: def.processName, level: runtime.logLevel, format: runtime.logFormat });
+    ctx = await createBootContext(def.processName, process.env, runtime);
   } catch (err) {
     return startupFailure(err, logger);
   }
