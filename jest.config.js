@@ -19,6 +19,7 @@ const common = {
   transformIgnorePatterns: [],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  setupFiles: ['<rootDir>/test/support/jest.setup.ts'],
 };
 
 /** @type {import('jest').Config} */

@@ -22,6 +22,7 @@ export async function freePortEnv(): Promise<Record<string, string>> {
 /** A BootContext on free ports with a fresh temporary data folder (for in-process Nest tests). */
 export async function testBootContext(processName: BootContext['processName'], extraEnv: Record<string, string> = {}): Promise<BootContext> {
   const root = mkdtempSync(join(tmpdir(), 'neko-test-'));
-  const env = parseRuntimeEnv({ ...(await freePortEnv()), NEKO_DATA_DIR: root, ...extraEnv });
+  // In-process tests never rely on LINGER; 0 lets the Jest worker exit at once.
+  const env = parseRuntimeEnv({ ...(await freePortEnv()), NEKO_DATA_DIR: root, NEKO_ZMQ_LINGER_MS: '0', ...extraEnv });
   return { processName, env, dataFolder: dataFolderAt(root), instanceId: 'test' };
 }

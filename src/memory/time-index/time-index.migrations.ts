@@ -1,0 +1,56 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { COMPRESSED_TABLE, ORIGINAL_TABLE } from './time-index.entity';
+
+const TABLES = [ORIGINAL_TABLE, COMPRESSED_TABLE];
+
+/** The two tables as LangChain's SQLChatMessageHistory created them; an existing N.E.K.O. file keeps its own. */
+export class CreateTimeIndexTables1764000000000 implements MigrationInterface {
+  name = 'CreateTimeIndexTables1764000000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    for (const table of TABLES) {
+      await runner.query(`CREATE TABLE IF NOT EXISTS "${table}" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "session_id" TEXT, "message" TEXT)`);
+    }
+  }
+
+  async down(): Promise<void> {
+    // Never drop a user's history.
+  }
+}
+
+/** N.E.K.O.'s own migration: `timestamp DATETIME` on both tables when the original table lacks it. */
+export class AddTimestampColumn1764000000001 implements MigrationInterface {
+  name = 'AddTimestampColumn1764000000001';
+
+  async up(runner: QueryRunner): Promise<void> {
+    for (const table of TABLES) {
+      const columns = (await runner.query(`PRAGMA table_info("${table}")`)) as Array<{ name: string }>;
+      if (!columns.some((c) => c.name === 'timestamp')) await runner.query(`ALTER TABLE "${table}" ADD COLUMN "timestamp" DATETIME`);
+    }
+  }
+
+  async down(): Promise<void> {
+    // Columns stay.
+  }
+}
+
+/** Indexes for time-range and session queries (ours; harmless to N.E.K.O.). */
+export class AddTimeIndexIndexes1764000000002 implements MigrationInterface {
+  name = 'AddTimeIndexIndexes1764000000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    for (const table of TABLES) {
+      await runner.query(`CREATE INDEX IF NOT EXISTS "idx_${table}_timestamp" ON "${table}" ("timestamp")`);
+      await runner.query(`CREATE INDEX IF NOT EXISTS "idx_${table}_session" ON "${table}" ("session_id")`);
+    }
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    for (const table of TABLES) {
+      await runner.query(`DROP INDEX IF EXISTS "idx_${table}_timestamp"`);
+      await runner.query(`DROP INDEX IF EXISTS "idx_${table}_session"`);
+    }
+  }
+}
+
+export const TIME_INDEX_MIGRATIONS = [CreateTimeIndexTables1764000000000, AddTimestampColumn1764000000001, AddTimeIndexIndexes1764000000002];

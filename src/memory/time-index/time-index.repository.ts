@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource, type ObjectLiteral } from 'typeorm';
+import { DATA_FOLDER } from '../../shared/config/config.tokens';
+import type { DataFolder } from '../../shared/data/data-folder';
+import { fromStoredDict, toCompactDict, type ChatMessage } from '../messages/chat-message';
+import { localTimestamp, parseLocalTimestamp } from './local-time';
+import { COMPRESSED_TABLE, ORIGINAL_TABLE, TimeIndexedCompressed, TimeIndexedOriginal, type TimeIndexRow } from './time-index.entity';
+import { TIME_INDEX_MIGRATIONS } from './time-index.migrations';
+
+export type TimeIndexTable = 'original' | 'compressed';
+
+export interface StoredEntry {
+  readonly id: number;
+  readonly sessionId: string;
+  readonly timestamp: string | null;
+  readonly message: ChatMessage | undefined;
+}
+
+export interface EntryQuery {
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly sessionId?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+  /** Newest first when true (default: oldest first). */
+  readonly newestFirst?: boolean;
+}
+
+const TABLE_NAME: Readonly<Record<TimeIndexTable, string>> = { original: ORIGINAL_TABLE, compressed: COMPRESSED_TABLE };
+
+/**
+ * `time_indexed_{L}` SQLite files (no extension), one per character, through TypeORM on
+ * better-sqlite3: WAL, synchronous=FULL (an acknowledged turn survives a crash), migrations
+ * instead of synchronize. An existing N.E.K.O. file is opened and extended in place.
+ */
+@Injectable()
+export class TimeIndexRepository implements OnModuleDestroy {
+  private readonly logger = new Logger(TimeIndexRepository.name);
+  private readonly sources = new Map<string, Promise<DataSource>>();
+
+  constructor(@Inject(DATA_FOLDER) private readonly folder: DataFolder) {}
+
+  path(name: string): string {
+    return join(this.folder.memoryDir, `time_indexed_${name}`);
+  }
+
+  exists(name: string): boolean {
+    return existsSync(this.path(name));
+  }
+
+  /** The character's DataSource, opened (and migrated) once. */
+  dataSource(name: string): Promise<DataSource> {
+    let source = this.sources.get(name);
+    if (!source) {
+      source = this.open(name);
+      this.sources.set(name, source);
+      source.catch(() => this.sources.delete(name));
+    }
+    return source;
+  }
+
+  private async open(name: string): Promise<DataSource> {
+    const ds = new DataSource({
+      type: 'better-sqlite3',
+      database: this.path(name),
+      entities: [TimeIndexedOriginal, TimeIndexedCompressed],
+      migrations: TIME_INDEX_MIGRATIONS,
+      migrationsRun: true,
+      migrationsTransactionMode: 'each',
+      synchronize: false,
+      logging: false,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('busy_timeout = 5000');
+      },
+    });
+    await ds.initialize();
+    this.logger.debug(`opened ${this.path(name)}`);
+    return ds;
+  }
+
+  /** Inserts one call's messages with one session id and one timestamp, in one transaction. */
+  async storeMessages(name: string, sessionId: string, messages: readonly ChatMessage[], at = new Date()): Promise<number[]> {
+    if (messages.length === 0) return [];
+    const ds = await this.dataSource(name);
+    const timestamp = localTimestamp(at);
+    const rows = messages.map((m) => ({ session_id: sessionId, message: JSON.stringify(toCompactDict(m)), timestamp }));
+    const result = await ds.createQueryBuilder().insert().into(ORIGINAL_TABLE).values(rows).execute();
+    return (result.identifiers as ObjectLiteral[]).map((i) => Number(i.id));
+  }
+
+  /** One summary row for a session (a SystemMessage holding the bare summary, as N.E.K.O. stores it). */
+  async storeSummary(name: string, sessionId: string, summary: string, at = new Date()): Promise<number> {
+    const ds = await this.dataSource(name);
+    const message = JSON.stringify(toCompactDict({ type: 'system', content: summary }));
+    const result = await ds.createQueryBuilder().insert().into(COMPRESSED_TABLE).values({ session_id: sessionId, message, timestamp: localTimestamp(at) }).execute();
+    return Number((result.identifiers[0] as ObjectLiteral).id);
+  }
+
+  /** MAX(timestamp) of the original table (V1 get_last_conversation_time). */
+  async lastConversationTime(name: string): Promise<Date | undefined> {
+    if (!this.exists(name)) return undefined;
+    const ds = await this.dataSource(name);
+    const rows = (await ds.query(`SELECT MAX("timestamp") AS last FROM "${ORIGINAL_TABLE}"`)) as Array<{ last: string | null }>;
+    return parseLocalTimestamp(rows[0]?.last);
+  }
+
+  async list(name: string, table: TimeIndexTable, query: EntryQuery = {}): Promise<{ total: number; entries: StoredEntry[] }> {
+    if (!this.exists(name)) return { total: 0, entries: [] };
+    const ds = await this.dataSource(name);
+    const qb = ds.createQueryBuilder().select(['t.id AS id', 't.session_id AS session_id', 't.message AS message', 't.timestamp AS timestamp']).from(TABLE_NAME[table], 't');
+    if (query.from) qb.andWhere('t.timestamp >= :from', { from: localTimestamp(query.from) });
+    if (query.to) qb.andWhere('t.timestamp <= :to', { to: localTimestamp(query.to) });
+    if (query.sessionId) qb.andWhere('t.session_id = :sid', { sid: query.sessionId });
+    const total = await qb.clone().getCount();
+    const dir = query.newestFirst ? 'DESC' : 'ASC';
+    qb.orderBy('t.timestamp', dir).addOrderBy('t.id', dir).limit(query.limit ?? 100).offset(query.offset ?? 0);
+    const rows = await qb.getRawMany<TimeIndexRow>();
+    return { total, entries: rows.map(toEntry) };
+  }
+
+  async get(name: string, table: TimeIndexTable, id: number): Promise<StoredEntry | undefined> {
+    if (!this.exists(name)) return undefined;
+    const ds = await this.dataSource(name);
+    const rows = (await ds.query(`SELECT id, session_id, message, timestamp FROM "${TABLE_NAME[table]}" WHERE id = ?`, [id])) as TimeIndexRow[];
+    return rows[0] ? toEntry(rows[0]) : undefined;
+  }
+
+  async updateMessage(name: string, table: TimeIndexTable, id: number, message: ChatMessage): Promise<boolean> {
+    const ds = await this.dataSource(name);
+    const result = await ds.createQueryBuilder().update(TABLE_NAME[table]).set({ message: JSON.stringify(toCompactDict(message)) }).where('id = :id', { id }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async delete(name: string, table: TimeIndexTable, ids: readonly number[]): Promise<number> {
+    if (ids.length === 0 || !this.exists(name)) return 0;
+    const ds = await this.dataSource(name);
+    const result = await ds.createQueryBuilder().delete().from(TABLE_NAME[table]).where('id IN (:...ids)', { ids: [...ids] }).execute();
+    return result.affected ?? 0;
+  }
+
+  /** Closes a character's file (before it is renamed or removed). */
+  async close(name: string): Promise<void> {
+    const source = this.sources.get(name);
+    this.sources.delete(name);
+    if (source) await (await source).destroy();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.sources.keys()].map((n) => this.close(n).catch(() => undefined)));
+  }
+}
+
+function toEntry(row: TimeIndexRow): StoredEntry {
+  let message: ChatMessage | undefined;
+  try {
+    message = fromStoredDict(JSON.parse(row.message));
+  } catch {
+    message = undefined;
+  }
+  return { id: Number(row.id), sessionId: row.session_id, timestamp: row.timestamp, message };
+}
