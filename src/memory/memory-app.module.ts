@@ -1,7 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import type { BootContext } from '../shared/config/config.tokens';
 import { ConfigModule } from '../shared/config/config.module';
+import { FastApiErrorsFilter } from '../shared/http/fastapi-errors.filter';
 import { HealthModule } from '../shared/http/health.controller';
+import { CHAT_MODEL } from './compression/chat-model.port';
+import { HistoryCompressor } from './compression/history-compressor.service';
+import { OpenAiChatModelAdapter } from './compression/openai-chat-model.adapter';
+import { CLOCK } from './dialog/clock.token';
+import { NewDialogService } from './dialog/new-dialog.service';
+import { IngestService } from './ingest/ingest.service';
+import { KeyedMutex } from './locks/keyed-mutex';
+import { RecentMemoryRepository } from './recent/recent-memory.repository';
+import { ReviewService } from './review/review.service';
+import { WRITE_LOCKS } from './review/write-locks.token';
+import { SettingsService } from './settings/settings.service';
+import { TimeIndexRepository } from './time-index/time-index.repository';
+import { MemoryWireController } from './wire/memory-wire.controller';
 
 /** Entry module of the memory process (port 48912). Loads no TTS, chat or agent code. */
 @Module({})
@@ -10,6 +25,20 @@ export class MemoryAppModule {
     return {
       module: MemoryAppModule,
       imports: [ConfigModule.forRoot(ctx), HealthModule.register({ service: 'memory', instanceId: ctx.instanceId })],
+      controllers: [MemoryWireController],
+      providers: [
+        { provide: APP_FILTER, useClass: FastApiErrorsFilter },
+        { provide: WRITE_LOCKS, useValue: new KeyedMutex() },
+        { provide: CLOCK, useValue: () => new Date() },
+        { provide: CHAT_MODEL, useClass: OpenAiChatModelAdapter },
+        RecentMemoryRepository,
+        TimeIndexRepository,
+        SettingsService,
+        HistoryCompressor,
+        ReviewService,
+        IngestService,
+        NewDialogService,
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,7 +17,7 @@ describe('time-indexed SQLite store (real better-sqlite3 file through TypeORM)',
 
   it('opens an existing N.E.K.O. file as it is, adds the timestamp column and keeps its rows', async () => {
     const file = join(root, 'memory', 'time_indexed_小天');
-    require('node:fs').mkdirSync(join(root, 'memory'), { recursive: true });
+    mkdirSync(join(root, 'memory'), { recursive: true });
     writeNekoTimeIndex(file);
     const before = await repo.list('小天', 'original');
     expect(before.total).toBe(2);

@@ -24,7 +24,7 @@ export class InputHistoryError extends Error {}
 function contentOf(raw: unknown): string | TextPart[] {
   if (typeof raw === 'string') return raw;
   if (Array.isArray(raw)) {
-    return raw.filter(isPlainObject).map((p) => ({ ...p, type: typeof p.type === 'string' ? p.type : 'text' }) as TextPart);
+    return raw.filter(isPlainObject).map((p) => ({ ...p, type: typeof p.type === 'string' ? p.type : 'text' }));
   }
   if (raw === undefined || raw === null) return '';
   throw new InputHistoryError(`unsupported message content: ${JSON.stringify(raw).slice(0, 80)}`);
@@ -99,7 +99,10 @@ export function toCompactDict(message: ChatMessage): Record<string, unknown> {
 /** Python `len` semantics: code points, not UTF-16 units. */
 export function codePointLength(text: string): number {
   let n = 0;
-  for (const _ of text) n++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
+  }
   return n;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource, type ObjectLiteral } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DATA_FOLDER } from '../../shared/config/config.tokens';
 import type { DataFolder } from '../../shared/data/data-folder';
 import { fromStoredDict, toCompactDict, type ChatMessage } from '../messages/chat-message';
@@ -89,7 +89,7 @@ export class TimeIndexRepository implements OnModuleDestroy {
     const timestamp = localTimestamp(at);
     const rows = messages.map((m) => ({ session_id: sessionId, message: JSON.stringify(toCompactDict(m)), timestamp }));
     const result = await ds.createQueryBuilder().insert().into(ORIGINAL_TABLE).values(rows).execute();
-    return (result.identifiers as ObjectLiteral[]).map((i) => Number(i.id));
+    return result.identifiers.map((i) => Number(i.id));
   }
 
   /** One summary row for a session (a SystemMessage holding the bare summary, as N.E.K.O. stores it). */
@@ -97,14 +97,14 @@ export class TimeIndexRepository implements OnModuleDestroy {
     const ds = await this.dataSource(name);
     const message = JSON.stringify(toCompactDict({ type: 'system', content: summary }));
     const result = await ds.createQueryBuilder().insert().into(COMPRESSED_TABLE).values({ session_id: sessionId, message, timestamp: localTimestamp(at) }).execute();
-    return Number((result.identifiers[0] as ObjectLiteral).id);
+    return Number(result.identifiers[0].id);
   }
 
   /** MAX(timestamp) of the original table (V1 get_last_conversation_time). */
   async lastConversationTime(name: string): Promise<Date | undefined> {
     if (!this.exists(name)) return undefined;
     const ds = await this.dataSource(name);
-    const rows = (await ds.query(`SELECT MAX("timestamp") AS last FROM "${ORIGINAL_TABLE}"`)) as Array<{ last: string | null }>;
+    const rows = await ds.query<Array<{ last: string | null }>>(`SELECT MAX("timestamp") AS last FROM "${ORIGINAL_TABLE}"`);
     return parseLocalTimestamp(rows[0]?.last);
   }
 
@@ -125,7 +125,7 @@ export class TimeIndexRepository implements OnModuleDestroy {
   async get(name: string, table: TimeIndexTable, id: number): Promise<StoredEntry | undefined> {
     if (!this.exists(name)) return undefined;
     const ds = await this.dataSource(name);
-    const rows = (await ds.query(`SELECT id, session_id, message, timestamp FROM "${TABLE_NAME[table]}" WHERE id = ?`, [id])) as TimeIndexRow[];
+    const rows = await ds.query<TimeIndexRow[]>(`SELECT id, session_id, message, timestamp FROM "${TABLE_NAME[table]}" WHERE id = ?`, [id]);
     return rows[0] ? toEntry(rows[0]) : undefined;
   }
 

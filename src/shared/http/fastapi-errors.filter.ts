@@ -16,7 +16,7 @@ export class FastApiErrorsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       let detail: unknown = typeof body === 'string' ? body : (body as { detail?: unknown; message?: unknown }).detail ?? (body as { message?: unknown }).message;
-      if (status === HttpStatus.NOT_FOUND && typeof detail === 'string' && detail.startsWith('Cannot ')) detail = 'Not Found';
+      if (status === Number(HttpStatus.NOT_FOUND) && typeof detail === 'string' && detail.startsWith('Cannot ')) detail = 'Not Found';
       void reply.status(status).send({ detail: detail ?? exception.message });
       return;
     }

@@ -1,0 +1,120 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import { CharactersService } from '../../shared/config/characters.service';
+import { NewDialogService } from '../dialog/new-dialog.service';
+import { IngestService, type IngestMode } from '../ingest/ingest.service';
+import { InputHistoryError, messageText } from '../messages/chat-message';
+import { LanlanNamePipe } from '../messages/lanlan-name.pipe';
+import { RecentMemoryRepository } from '../recent/recent-memory.repository';
+import { ReviewService } from '../review/review.service';
+import { pythonJsonDumps, SettingsService } from '../settings/settings.service';
+
+/** FastAPI serialises a returned str as a JSON string literal; main embeds that body as is. */
+const JSON_TYPE = 'application/json';
+
+type WriteResult = { status: 'processed' } | { status: 'cached'; count: number } | { status: 'error'; message: string };
+
+/** FastAPI's 422 body for a missing `input_history`. */
+function missingInputHistory(body: unknown): UnprocessableEntityException {
+  return new UnprocessableEntityException({
+    detail: [{ type: 'missing', loc: ['body', 'input_history'], msg: 'Field required', input: body ?? null }],
+  });
+}
+
+/**
+ * N.E.K.O.'s memory HTTP API (spec memory §2.3, V1 §6): the paths, bodies and literal texts main
+ * depends on. Text endpoints answer JSON strings as FastAPI did, except /new_dialog (text/plain, V1).
+ */
+@Controller()
+export class MemoryWireController {
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly dialog: NewDialogService,
+    private readonly recent: RecentMemoryRepository,
+    private readonly settings: SettingsService,
+    private readonly review: ReviewService,
+    private readonly characters: CharactersService,
+  ) {}
+
+  @Post('process/:name')
+  @HttpCode(200)
+  process(@Param('name', LanlanNamePipe) name: string, @Body() body: unknown): Promise<WriteResult> {
+    return this.write(name, body, 'process');
+  }
+
+  @Post('renew/:name')
+  @HttpCode(200)
+  renew(@Param('name', LanlanNamePipe) name: string, @Body() body: unknown): Promise<WriteResult> {
+    return this.write(name, body, 'renew');
+  }
+
+  @Post('cache/:name')
+  @HttpCode(200)
+  cache(@Param('name', LanlanNamePipe) name: string, @Body() body: unknown): Promise<WriteResult> {
+    return this.write(name, body, 'cache');
+  }
+
+  @Get('new_dialog/:name')
+  @Header('content-type', 'text/plain; charset=utf-8')
+  async newDialog(@Param('name', LanlanNamePipe) name: string): Promise<string> {
+    // A fresh session never waits for, or races with, a review.
+    await this.review.cancel(name);
+    return this.dialog.render(name);
+  }
+
+  @Get('get_recent_history/:name')
+  @Header('content-type', JSON_TYPE)
+  async recentHistory(@Param('name', LanlanNamePipe) name: string): Promise<string> {
+    const data = await this.characters.data();
+    if (!data.names.includes(name)) return JSON.stringify('开始聊天前，没有历史记录。\n');
+    const label = { human: data.masterName, ai: name, system: 'SYSTEM_MESSAGE' } as const;
+    let out = `开始聊天前，${name}又在脑海内整理了近期发生的事情。\n`;
+    for (const m of await this.recent.read(name)) out += m.type === 'system' ? `${messageText(m)}\n` : `${label[m.type]} | ${messageText(m)}\n`;
+    return JSON.stringify(out);
+  }
+
+  @Get('get_settings/:name')
+  @Header('content-type', JSON_TYPE)
+  async getSettings(@Param('name', LanlanNamePipe) name: string): Promise<string> {
+    const data = await this.characters.data();
+    if (!data.names.includes(name)) return JSON.stringify(`${name}记得{}`);
+    return JSON.stringify(`${name}记得${pythonJsonDumps(await this.settings.get(name))}`);
+  }
+
+  @Get('search_for_memory/:name/:query')
+  @Header('content-type', JSON_TYPE)
+  searchForMemory(@Param('name', LanlanNamePipe) name: string, @Param('query') query: string): string {
+    return JSON.stringify(`======${name}尝试回忆=====\n${query}\n\n=====${name}的相关记忆=====\n（语义记忆已下线，暂无相关记忆片段。）`);
+  }
+
+  @Post('cancel_correction/:name')
+  @HttpCode(200)
+  async cancelCorrection(@Param('name', LanlanNamePipe) name: string): Promise<{ status: 'cancelled' | 'no_task' }> {
+    return { status: (await this.review.cancel(name)) ? 'cancelled' : 'no_task' };
+  }
+
+  @Post('reload')
+  @HttpCode(200)
+  reload(): { status: 'success'; message: string } {
+    // Configuration is read from disk on every request; nothing is cached that could go stale.
+    return { status: 'success', message: '配置已重新加载' };
+  }
+
+  @Post('shutdown')
+  @HttpCode(200)
+  shutdown(): { status: string; message: string } {
+    // The launcher owns the process lifetime (as N.E.K.O. started without --enable-shutdown).
+    return { status: 'shutdown_disabled', message: '当前模式不允许响应退出请求' };
+  }
+
+  private async write(name: string, body: unknown, mode: IngestMode): Promise<WriteResult> {
+    const input = (body as { input_history?: unknown } | null | undefined)?.input_history;
+    if (input === undefined) throw missingInputHistory(body);
+    try {
+      const count = await this.ingest.ingest(name, input, mode);
+      return mode === 'cache' ? { status: 'cached', count } : { status: 'processed' };
+    } catch (err) {
+      if (err instanceof InputHistoryError) return { status: 'error', message: err.message };
+      return { status: 'error', message: (err as Error).message };
+    }
+  }
+}
