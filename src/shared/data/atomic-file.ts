@@ -63,3 +63,33 @@ export async function createFileExclusive(target: string, data: string | Uint8Ar
     await fs.rm(tmp, { force: true }).catch(() => undefined);
   }
 }
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files left by writers that died mid-write (`.<name>.<pid>.<hex>.tmp` whose process
+ * is gone). The target files themselves are intact: the rename never happened.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    await fs.rm(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createFileExclusive } from './atomic-file';
+import { createFileExclusive, removeStaleTempFiles } from './atomic-file';
 import { serializeJson } from './json-edit';
 
 export const APP_NAME = 'N.E.K.O';
@@ -83,6 +83,7 @@ export async function ensureDataFolder(folder: DataFolder, defaults: Partial<Rec
   for (const dir of [folder.configDir, folder.memoryDir, folder.live2dDir, folder.vrmDir, folder.workshopDir]) {
     await fs.mkdir(dir, { recursive: true });
   }
+  for (const dir of [folder.configDir, folder.memoryDir]) await removeStaleTempFiles(dir);
   const created: string[] = [];
   for (const [name, value] of Object.entries(defaults) as Array<[ConfigFileName, unknown]>) {
     if (await createFileExclusive(folder.configFile(name), serializeJson(value))) created.push(name);
