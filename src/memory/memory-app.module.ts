@@ -13,6 +13,7 @@ import { IngestService } from './ingest/ingest.service';
 import { KeyedMutex } from './locks/keyed-mutex';
 import { RecentMemoryRepository } from './recent/recent-memory.repository';
 import { ReviewService } from './review/review.service';
+import { RecallService } from './search/recall.service';
 import { WRITE_LOCKS } from './review/write-locks.token';
 import { SettingsService } from './settings/settings.service';
 import { TimeIndexRepository } from './time-index/time-index.repository';
@@ -38,6 +39,7 @@ export class MemoryAppModule {
         ReviewService,
         IngestService,
         NewDialogService,
+        RecallService,
       ],
     };
   }

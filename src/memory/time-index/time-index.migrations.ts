@@ -53,4 +53,27 @@ export class AddTimeIndexIndexes1764000000002 implements MigrationInterface {
   }
 }
 
-export const TIME_INDEX_MIGRATIONS = [CreateTimeIndexTables1764000000000, AddTimestampColumn1764000000001, AddTimeIndexIndexes1764000000002];
+
+/**
+ * Our recall index in the same file: one document per turn/summary (memory_docs) and a contentless
+ * FTS5 table of pre-tokenised terms (jieba / Porter2) ranked with BM25. N.E.K.O.'s tables are untouched.
+ */
+export class AddSearchIndex1764000000003 implements MigrationInterface {
+  name = 'AddSearchIndex1764000000003';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(
+      `CREATE TABLE IF NOT EXISTS "memory_docs" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "kind" TEXT NOT NULL, "source_id" INTEGER NOT NULL, "session_id" TEXT, "timestamp" TEXT, "speaker" TEXT NOT NULL, "text" TEXT NOT NULL)`,
+    );
+    await runner.query(`CREATE UNIQUE INDEX IF NOT EXISTS "idx_memory_docs_source" ON "memory_docs" ("kind", "source_id")`);
+    await runner.query(`CREATE INDEX IF NOT EXISTS "idx_memory_docs_timestamp" ON "memory_docs" ("timestamp")`);
+    await runner.query(`CREATE VIRTUAL TABLE IF NOT EXISTS "memory_fts" USING fts5("terms", content='', contentless_delete=1)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE IF EXISTS "memory_fts"`);
+    await runner.query(`DROP TABLE IF EXISTS "memory_docs"`);
+  }
+}
+
+export const TIME_INDEX_MIGRATIONS = [CreateTimeIndexTables1764000000000, AddTimestampColumn1764000000001, AddTimeIndexIndexes1764000000002, AddSearchIndex1764000000003];

@@ -8,6 +8,7 @@ import { fromStoredDict, toCompactDict, type ChatMessage } from '../messages/cha
 import { localTimestamp, parseLocalTimestamp } from './local-time';
 import { COMPRESSED_TABLE, ORIGINAL_TABLE, TimeIndexedCompressed, TimeIndexedOriginal, type TimeIndexRow } from './time-index.entity';
 import { TIME_INDEX_MIGRATIONS } from './time-index.migrations';
+import { backfillDocs, docFromMessage, indexDocs, lexicalSearch, removeDocs, type DocFilter, type DocKind, type LexicalHit } from '../search/search-index.store';
 
 export type TimeIndexTable = 'original' | 'compressed';
 
@@ -29,6 +30,7 @@ export interface EntryQuery {
 }
 
 const TABLE_NAME: Readonly<Record<TimeIndexTable, string>> = { original: ORIGINAL_TABLE, compressed: COMPRESSED_TABLE };
+const DOC_KIND: Readonly<Record<TimeIndexTable, DocKind>> = { original: 'original', compressed: 'summary' };
 
 /**
  * `time_indexed_{L}` SQLite files (no extension), one per character, through TypeORM on
@@ -78,7 +80,8 @@ export class TimeIndexRepository implements OnModuleDestroy {
       },
     });
     await ds.initialize();
-    this.logger.debug(`opened ${this.path(name)}`);
+    const indexed = await backfillDocs(ds);
+    if (indexed > 0) this.logger.log(`indexed ${indexed} earlier memories of ${name} for recall`);
     return ds;
   }
 
@@ -88,16 +91,25 @@ export class TimeIndexRepository implements OnModuleDestroy {
     const ds = await this.dataSource(name);
     const timestamp = localTimestamp(at);
     const rows = messages.map((m) => ({ session_id: sessionId, message: JSON.stringify(toCompactDict(m)), timestamp }));
-    const result = await ds.createQueryBuilder().insert().into(ORIGINAL_TABLE).values(rows).execute();
-    return result.identifiers.map((i) => Number(i.id));
+    return ds.transaction(async (em) => {
+      const result = await em.createQueryBuilder().insert().into(ORIGINAL_TABLE).values(rows).execute();
+      const ids = result.identifiers.map((i) => Number(i.id));
+      await indexDocs(em, messages.map((m, i) => docFromMessage('original', ids[i], sessionId, timestamp, m)));
+      return ids;
+    });
   }
 
   /** One summary row for a session (a SystemMessage holding the bare summary, as N.E.K.O. stores it). */
   async storeSummary(name: string, sessionId: string, summary: string, at = new Date()): Promise<number> {
     const ds = await this.dataSource(name);
-    const message = JSON.stringify(toCompactDict({ type: 'system', content: summary }));
-    const result = await ds.createQueryBuilder().insert().into(COMPRESSED_TABLE).values({ session_id: sessionId, message, timestamp: localTimestamp(at) }).execute();
-    return Number(result.identifiers[0].id);
+    const memo: ChatMessage = { type: 'system', content: summary };
+    const timestamp = localTimestamp(at);
+    return ds.transaction(async (em) => {
+      const result = await em.createQueryBuilder().insert().into(COMPRESSED_TABLE).values({ session_id: sessionId, message: JSON.stringify(toCompactDict(memo)), timestamp }).execute();
+      const id = Number(result.identifiers[0].id);
+      await indexDocs(em, [docFromMessage('summary', id, sessionId, timestamp, memo)]);
+      return id;
+    });
   }
 
   /** MAX(timestamp) of the original table (V1 get_last_conversation_time). */
@@ -131,15 +143,29 @@ export class TimeIndexRepository implements OnModuleDestroy {
 
   async updateMessage(name: string, table: TimeIndexTable, id: number, message: ChatMessage): Promise<boolean> {
     const ds = await this.dataSource(name);
-    const result = await ds.createQueryBuilder().update(TABLE_NAME[table]).set({ message: JSON.stringify(toCompactDict(message)) }).where('id = :id', { id }).execute();
-    return (result.affected ?? 0) > 0;
+    return ds.transaction(async (em) => {
+      const result = await em.createQueryBuilder().update(TABLE_NAME[table]).set({ message: JSON.stringify(toCompactDict(message)) }).where('id = :id', { id }).execute();
+      if ((result.affected ?? 0) === 0) return false;
+      const row = (await em.query<TimeIndexRow[]>(`SELECT id, session_id, message, timestamp FROM "${TABLE_NAME[table]}" WHERE id = ?`, [id]))[0];
+      await indexDocs(em, [docFromMessage(DOC_KIND[table], id, row.session_id, row.timestamp, message)]);
+      return true;
+    });
   }
 
   async delete(name: string, table: TimeIndexTable, ids: readonly number[]): Promise<number> {
     if (ids.length === 0 || !this.exists(name)) return 0;
     const ds = await this.dataSource(name);
-    const result = await ds.createQueryBuilder().delete().from(TABLE_NAME[table]).where('id IN (:...ids)', { ids: [...ids] }).execute();
-    return result.affected ?? 0;
+    return ds.transaction(async (em) => {
+      const result = await em.createQueryBuilder().delete().from(TABLE_NAME[table]).where('id IN (:...ids)', { ids: [...ids] }).execute();
+      await removeDocs(em, DOC_KIND[table], ids);
+      return result.affected ?? 0;
+    });
+  }
+
+  /** BM25 recall over this character's turns and summaries. */
+  async searchLexical(name: string, terms: readonly string[], filter: DocFilter, limit: number): Promise<LexicalHit[]> {
+    if (!this.exists(name)) return [];
+    return lexicalSearch(await this.dataSource(name), terms, filter, limit);
   }
 
   /** Closes a character's file (before it is renamed or removed). */

@@ -6,6 +6,7 @@ import { InputHistoryError, messageText } from '../messages/chat-message';
 import { LanlanNamePipe } from '../messages/lanlan-name.pipe';
 import { RecentMemoryRepository } from '../recent/recent-memory.repository';
 import { ReviewService } from '../review/review.service';
+import { RecallService } from '../search/recall.service';
 import { pythonJsonDumps, SettingsService } from '../settings/settings.service';
 
 /** FastAPI serialises a returned str as a JSON string literal; main embeds that body as is. */
@@ -33,6 +34,7 @@ export class MemoryWireController {
     private readonly settings: SettingsService,
     private readonly review: ReviewService,
     private readonly characters: CharactersService,
+    private readonly recall: RecallService,
   ) {}
 
   @Post('process/:name')
@@ -82,8 +84,11 @@ export class MemoryWireController {
 
   @Get('search_for_memory/:name/:query')
   @Header('content-type', JSON_TYPE)
-  searchForMemory(@Param('name', LanlanNamePipe) name: string, @Param('query') query: string): string {
-    return JSON.stringify(`======${name}尝试回忆=====\n${query}\n\n=====${name}的相关记忆=====\n（语义记忆已下线，暂无相关记忆片段。）`);
+  async searchForMemory(@Param('name', LanlanNamePipe) name: string, @Param('query') query: string): Promise<string> {
+    // The intended N.E.K.O. layout (V0 never produced it: its vector store was switched off).
+    const hits = await this.recall.search(name, { query, k: 5 });
+    const fragments = hits.length > 0 ? hits.map((h, i) => `记忆片段${i + 1} | \n${h.speaker} | ${h.text}\n`).join('\n') : '（暂无相关记忆片段。）';
+    return JSON.stringify(`======${name}尝试回忆=====\n${query}\n\n=====${name}的相关记忆=====\n${fragments}`);
   }
 
   @Post('cancel_correction/:name')

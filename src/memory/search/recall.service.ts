@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CharactersService } from '../../shared/config/characters.service';
+import { CLOCK, type Clock } from '../dialog/clock.token';
+import { localTimestamp, parseLocalTimestamp } from '../time-index/local-time';
+import { TimeIndexRepository } from '../time-index/time-index.repository';
+import type { DocKind, LexicalHit } from './search-index.store';
+import { tokenize } from './tokenizer';
+
+export type Retriever = 'lexical';
+
+export interface RecallQuery {
+  readonly query: string;
+  readonly k?: number;
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly sessionId?: string;
+  readonly kinds?: readonly DocKind[];
+}
+
+export interface RecallHit {
+  readonly docId: number;
+  readonly kind: DocKind;
+  readonly sourceId: number;
+  readonly text: string;
+  /** Master name, character name or SYSTEM_MESSAGE. */
+  readonly speaker: string;
+  readonly timestamp: string | null;
+  readonly sessionId: string | null;
+  readonly score: number;
+  readonly retrievers: readonly Retriever[];
+}
+
+/** Reciprocal rank fusion constant (Cormack et al.). */
+const RRF_K = 60;
+/** Recency: a memory's fused score gains up to this share of one first-rank vote, halving every 30 days. */
+const RECENCY_WEIGHT = 0.15;
+const RECENCY_HALF_LIFE_DAYS = 30;
+
+/**
+ * Recall over a character's memories: each retriever ranks candidates, ranks are fused with RRF,
+ * and a small recency signal breaks near-ties in favour of what happened lately.
+ */
+@Injectable()
+export class RecallService {
+  constructor(
+    private readonly timeIndex: TimeIndexRepository,
+    private readonly characters: CharactersService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async search(name: string, q: RecallQuery): Promise<RecallHit[]> {
+    const k = Math.min(Math.max(q.k ?? 10, 1), 100);
+    const filter = { from: q.from && localTimestamp(q.from), to: q.to && localTimestamp(q.to), sessionId: q.sessionId, kinds: q.kinds };
+    const lexical = await this.timeIndex.searchLexical(name, tokenize(q.query), filter, Math.max(50, k * 5));
+    const fused = new Map<number, { hit: LexicalHit; score: number; retrievers: Set<Retriever> }>();
+    lexical.forEach((hit, rank) => {
+      const entry = fused.get(hit.docId) ?? { hit, score: 0, retrievers: new Set<Retriever>() };
+      entry.score += 1 / (RRF_K + rank + 1);
+      entry.retrievers.add('lexical');
+      fused.set(hit.docId, entry);
+    });
+    const now = this.clock().getTime();
+    for (const entry of fused.values()) {
+      const at = parseLocalTimestamp(entry.hit.timestamp)?.getTime();
+      if (at === undefined) continue;
+      const ageDays = Math.max(0, (now - at) / 86_400_000);
+      entry.score += (RECENCY_WEIGHT / (RRF_K + 1)) * 0.5 ** (ageDays / RECENCY_HALF_LIFE_DAYS);
+    }
+    const master = (await this.characters.data()).masterName;
+    const label = { human: master, ai: name, system: 'SYSTEM_MESSAGE' } as const;
+    return [...fused.values()]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k)
+      .map(({ hit, score, retrievers }) => ({
+        docId: hit.docId,
+        kind: hit.kind,
+        sourceId: hit.sourceId,
+        text: hit.text,
+        speaker: label[hit.speaker],
+        timestamp: hit.timestamp,
+        sessionId: hit.sessionId,
+        score,
+        retrievers: [...retrievers],
+      }));
+  }
+}

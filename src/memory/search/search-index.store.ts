@@ -1,0 +1,116 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { messageText, type ChatMessage, type MessageType } from '../messages/chat-message';
+import { COMPRESSED_TABLE, ORIGINAL_TABLE } from '../time-index/time-index.entity';
+import { tokenize } from './tokenizer';
+
+export type DocKind = 'original' | 'summary';
+
+export interface IndexedDoc {
+  readonly kind: DocKind;
+  readonly sourceId: number;
+  readonly sessionId: string | null;
+  readonly timestamp: string | null;
+  readonly speaker: MessageType;
+  readonly text: string;
+}
+
+export interface LexicalHit {
+  readonly docId: number;
+  readonly kind: DocKind;
+  readonly sourceId: number;
+  readonly sessionId: string | null;
+  readonly timestamp: string | null;
+  readonly speaker: MessageType;
+  readonly text: string;
+  /** BM25 (higher is better). */
+  readonly score: number;
+}
+
+export interface DocFilter {
+  readonly from?: string;
+  readonly to?: string;
+  readonly sessionId?: string;
+  readonly kinds?: readonly DocKind[];
+}
+
+type Runner = Pick<EntityManager, 'query'>;
+
+/** One FTS5 phrase per term, quotes doubled; OR-ed so that any shared term counts. */
+export function ftsQuery(terms: readonly string[]): string {
+  return [...new Set(terms)].map((t) => `"${t.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+export function docFromMessage(kind: DocKind, sourceId: number, sessionId: string | null, timestamp: string | null, message: ChatMessage): IndexedDoc {
+  return { kind, sourceId, sessionId, timestamp, speaker: message.type, text: messageText(message) };
+}
+
+/** Adds documents and their terms (inside the caller's transaction). */
+export async function indexDocs(runner: Runner, docs: readonly IndexedDoc[]): Promise<void> {
+  for (const d of docs) {
+    const rows = await runner.query<Array<{ id: number }>>(
+      `INSERT INTO memory_docs (kind, source_id, session_id, timestamp, speaker, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, source_id) DO UPDATE SET text = excluded.text RETURNING id`,
+      [d.kind, d.sourceId, d.sessionId, d.timestamp, d.speaker, d.text],
+    );
+    const id = rows[0].id;
+    await runner.query(`DELETE FROM memory_fts WHERE rowid = ?`, [id]);
+    await runner.query(`INSERT INTO memory_fts (rowid, terms) VALUES (?, ?)`, [id, tokenize(d.text).join(' ')]);
+  }
+}
+
+export async function removeDocs(runner: Runner, kind: DocKind, sourceIds: readonly number[]): Promise<void> {
+  for (const sourceId of sourceIds) {
+    const rows = await runner.query<Array<{ id: number }>>(`DELETE FROM memory_docs WHERE kind = ? AND source_id = ? RETURNING id`, [kind, sourceId]);
+    for (const r of rows) await runner.query(`DELETE FROM memory_fts WHERE rowid = ?`, [r.id]);
+  }
+}
+
+/** Indexes rows of N.E.K.O.'s tables that have no document yet (an existing install, or older rows). */
+export async function backfillDocs(ds: DataSource): Promise<number> {
+  let total = 0;
+  for (const [kind, table] of [['original', ORIGINAL_TABLE], ['summary', COMPRESSED_TABLE]] as const) {
+    for (;;) {
+      const rows = await ds.query<Array<{ id: number; session_id: string | null; message: string; timestamp: string | null }>>(
+        `SELECT t.id, t.session_id, t.message, t.timestamp FROM "${table}" t LEFT JOIN memory_docs d ON d.kind = ? AND d.source_id = t.id WHERE d.id IS NULL LIMIT 500`,
+        [kind],
+      );
+      if (rows.length === 0) break;
+      await ds.transaction(async (em) => {
+        const docs: IndexedDoc[] = [];
+        for (const r of rows) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(r.message);
+          } catch {
+            parsed = undefined;
+          }
+          const data = (parsed as { type?: string; data?: { content?: unknown } } | undefined) ?? {};
+          const type = data.type === 'ai' || data.type === 'system' ? data.type : 'human';
+          const content = data.data?.content;
+          const message: ChatMessage = { type, content: typeof content === 'string' || Array.isArray(content) ? (content as ChatMessage['content']) : '' };
+          docs.push(docFromMessage(kind, r.id, r.session_id, r.timestamp, message));
+        }
+        await indexDocs(em, docs);
+      });
+      total += rows.length;
+    }
+  }
+  return total;
+}
+
+/** BM25 over the terms, with time window, session and kind filters. */
+export async function lexicalSearch(ds: DataSource, terms: readonly string[], filter: DocFilter, limit: number): Promise<LexicalHit[]> {
+  if (terms.length === 0) return [];
+  const where: string[] = ['memory_fts MATCH ?'];
+  const params: unknown[] = [ftsQuery(terms)];
+  if (filter.from) (where.push('d.timestamp >= ?'), params.push(filter.from));
+  if (filter.to) (where.push('d.timestamp <= ?'), params.push(filter.to));
+  if (filter.sessionId) (where.push('d.session_id = ?'), params.push(filter.sessionId));
+  if (filter.kinds?.length) (where.push(`d.kind IN (${filter.kinds.map(() => '?').join(', ')})`), params.push(...filter.kinds));
+  params.push(limit);
+  const rows = await ds.query<Array<{ id: number; kind: DocKind; source_id: number; session_id: string | null; timestamp: string | null; speaker: MessageType; text: string; rank: number }>>(
+    `SELECT d.id, d.kind, d.source_id, d.session_id, d.timestamp, d.speaker, d.text, bm25(memory_fts) AS rank
+     FROM memory_fts JOIN memory_docs d ON d.id = memory_fts.rowid WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
+    params,
+  );
+  return rows.map((r) => ({ docId: r.id, kind: r.kind, sourceId: r.source_id, sessionId: r.session_id, timestamp: r.timestamp, speaker: r.speaker, text: r.text, score: -r.rank }));
+}
