@@ -1,11 +1,13 @@
+import { benchLocomo } from './locomo.bench';
 import { benchStartup } from './startup.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'zmq') await benchZmq();
+  if (!only || only === 'locomo') await benchLocomo();
 }
 
 main().then(

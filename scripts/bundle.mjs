@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 export const EXTERNAL = [
   // native addons / files next to their code
   'zeromq',
+  '@node-rs/*',
   'better-sqlite3',
   '@lancedb/*',
   'apache-arrow',

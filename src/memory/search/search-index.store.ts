@@ -102,10 +102,14 @@ export async function lexicalSearch(ds: DataSource, terms: readonly string[], fi
   if (terms.length === 0) return [];
   const where: string[] = ['memory_fts MATCH ?'];
   const params: unknown[] = [ftsQuery(terms)];
-  if (filter.from) (where.push('d.timestamp >= ?'), params.push(filter.from));
-  if (filter.to) (where.push('d.timestamp <= ?'), params.push(filter.to));
-  if (filter.sessionId) (where.push('d.session_id = ?'), params.push(filter.sessionId));
-  if (filter.kinds?.length) (where.push(`d.kind IN (${filter.kinds.map(() => '?').join(', ')})`), params.push(...filter.kinds));
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (filter.from) add('d.timestamp >= ?', filter.from);
+  if (filter.to) add('d.timestamp <= ?', filter.to);
+  if (filter.sessionId) add('d.session_id = ?', filter.sessionId);
+  if (filter.kinds?.length) add(`d.kind IN (${filter.kinds.map(() => '?').join(', ')})`, ...filter.kinds);
   params.push(limit);
   const rows = await ds.query<Array<{ id: number; kind: DocKind; source_id: number; session_id: string | null; timestamp: string | null; speaker: MessageType; text: string; rank: number }>>(
     `SELECT d.id, d.kind, d.source_id, d.session_id, d.timestamp, d.speaker, d.text, bm25(memory_fts) AS rank
