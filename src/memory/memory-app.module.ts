@@ -14,6 +14,10 @@ import { KeyedMutex } from './locks/keyed-mutex';
 import { RecentMemoryRepository } from './recent/recent-memory.repository';
 import { ReviewService } from './review/review.service';
 import { RecallService } from './search/recall.service';
+import { EMBEDDING } from './embedding/embedding.port';
+import { ConfiguredEmbedding } from './embedding/provider.embedding';
+import { SemanticIndexer } from './semantic/semantic-indexer.service';
+import { VectorStoreRepository } from './semantic/vector-store.repository';
 import { WRITE_LOCKS } from './review/write-locks.token';
 import { SettingsService } from './settings/settings.service';
 import { TimeIndexRepository } from './time-index/time-index.repository';
@@ -40,6 +44,9 @@ export class MemoryAppModule {
         IngestService,
         NewDialogService,
         RecallService,
+        VectorStoreRepository,
+        SemanticIndexer,
+        { provide: EMBEDDING, useClass: ConfiguredEmbedding },
       ],
     };
   }

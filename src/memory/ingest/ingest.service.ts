@@ -8,6 +8,7 @@ import { parseInputHistory, type ChatMessage } from '../messages/chat-message';
 import { MAX_RECENT_MESSAGES, RecentMemoryRepository } from '../recent/recent-memory.repository';
 import { ReviewService } from '../review/review.service';
 import { WRITE_LOCKS } from '../review/write-locks.token';
+import { SemanticIndexer } from '../semantic/semantic-indexer.service';
 import { TimeIndexRepository } from '../time-index/time-index.repository';
 
 export type IngestMode = 'process' | 'renew' | 'cache';
@@ -33,6 +34,7 @@ export class IngestService implements OnModuleDestroy {
     private readonly compressor: HistoryCompressor,
     private readonly review: ReviewService,
     private readonly characters: CharactersService,
+    private readonly semantic: SemanticIndexer,
   ) {}
 
   /** Parses and stores; throws InputHistoryError for a bad payload. Returns how many messages were stored. */
@@ -49,6 +51,7 @@ export class IngestService implements OnModuleDestroy {
     }
     if (mode !== 'cache') await this.review.cancel(name);
     this.schedule(name, async () => {
+      await this.semantic.catchUp(name);
       const names = await this.names(name);
       await this.compact(name, names, mode === 'renew');
       if (mode === 'cache') return;
@@ -57,6 +60,7 @@ export class IngestService implements OnModuleDestroy {
       if (sessionMessages.length > 0) {
         const { summary } = await this.compressor.compress(sessionMessages, names, false);
         await this.timeIndex.storeSummary(name, sessionId, summary);
+        await this.semantic.catchUp(name);
       }
       await this.review.start(name);
     });

@@ -1,12 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CharactersService } from '../../shared/config/characters.service';
 import { CLOCK, type Clock } from '../dialog/clock.token';
 import { localTimestamp, parseLocalTimestamp } from '../time-index/local-time';
 import { TimeIndexRepository } from '../time-index/time-index.repository';
-import type { DocKind, LexicalHit } from './search-index.store';
+import { EMBEDDING, type EmbeddingPort } from '../embedding/embedding.port';
+import { VectorStoreRepository } from '../semantic/vector-store.repository';
+import { docsByIds, type DocFilter, type DocKind, type LexicalHit } from './search-index.store';
 import { tokenize } from './tokenizer';
 
-export type Retriever = 'lexical';
+export type Retriever = 'lexical' | 'vector';
 
 export interface RecallQuery {
   readonly query: string;
@@ -15,6 +17,10 @@ export interface RecallQuery {
   readonly to?: Date;
   readonly sessionId?: string;
   readonly kinds?: readonly DocKind[];
+  /** Which retrievers to use (default: all that have weight). */
+  readonly retrievers?: readonly Retriever[];
+  /** Overrides the embedder's fusion weight (benchmarks). */
+  readonly vectorWeight?: number;
 }
 
 export interface RecallHit {
@@ -42,23 +48,36 @@ const RECENCY_HALF_LIFE_DAYS = 30;
  */
 @Injectable()
 export class RecallService {
+  private readonly logger = new Logger(RecallService.name);
+
   constructor(
     private readonly timeIndex: TimeIndexRepository,
     private readonly characters: CharactersService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly vectors: VectorStoreRepository,
+    @Inject(EMBEDDING) private readonly embedder: EmbeddingPort,
   ) {}
 
   async search(name: string, q: RecallQuery): Promise<RecallHit[]> {
     const k = Math.min(Math.max(q.k ?? 10, 1), 100);
     const filter = { from: q.from && localTimestamp(q.from), to: q.to && localTimestamp(q.to), sessionId: q.sessionId, kinds: q.kinds };
-    const lexical = await this.timeIndex.searchLexical(name, tokenize(q.query), filter, Math.max(50, k * 5));
+    const vectorWeight = q.vectorWeight ?? (await this.embedder.fusionWeight());
+    const use = new Set<Retriever>(q.retrievers ?? (vectorWeight > 0 ? ['lexical', 'vector'] : ['lexical']));
+    const depth = Math.max(50, k * 5);
+    const [lexical, vector] = await Promise.all([
+      use.has('lexical') ? this.timeIndex.searchLexical(name, tokenize(q.query), filter, depth) : [],
+      use.has('vector') ? this.vectorHits(name, q.query, filter, depth) : [],
+    ]);
     const fused = new Map<number, { hit: LexicalHit; score: number; retrievers: Set<Retriever> }>();
-    lexical.forEach((hit, rank) => {
-      const entry = fused.get(hit.docId) ?? { hit, score: 0, retrievers: new Set<Retriever>() };
-      entry.score += 1 / (RRF_K + rank + 1);
-      entry.retrievers.add('lexical');
-      fused.set(hit.docId, entry);
-    });
+    const vote = (hits: readonly LexicalHit[], retriever: Retriever, weight: number) =>
+      hits.forEach((hit, rank) => {
+        const entry = fused.get(hit.docId) ?? { hit, score: 0, retrievers: new Set<Retriever>() };
+        entry.score += weight / (RRF_K + rank + 1);
+        entry.retrievers.add(retriever);
+        fused.set(hit.docId, entry);
+      });
+    vote(lexical, 'lexical', 1);
+    vote(vector, 'vector', use.has('lexical') ? vectorWeight : 1);
     const now = this.clock().getTime();
     for (const entry of fused.values()) {
       const at = parseLocalTimestamp(entry.hit.timestamp)?.getTime();
@@ -82,5 +101,25 @@ export class RecallService {
         score,
         retrievers: [...retrievers],
       }));
+  }
+
+  /** Nearest documents by the embedder's vectors, resolved to their text. */
+  private async vectorHits(name: string, query: string, filter: DocFilter, limit: number): Promise<LexicalHit[]> {
+    if (!this.timeIndex.exists(name)) return [];
+    const model = await this.embedder.modelId();
+    let vector: Float32Array;
+    try {
+      [vector] = await this.embedder.embed([query]);
+    } catch (err) {
+      // The provider is unreachable: recall goes on with the other retrievers.
+      this.logger.warn(`query embedding failed (${(err as Error).message}); lexical recall only`);
+      return [];
+    }
+    const near = await this.vectors.search(name, model, vector, filter, limit);
+    const docs = await docsByIds(await this.timeIndex.dataSource(name), near.map((n) => n.docId));
+    return near.flatMap((n) => {
+      const doc = docs.get(n.docId);
+      return doc ? [{ ...doc, score: 1 - n.distance }] : [];
+    });
   }
 }

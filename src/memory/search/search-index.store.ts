@@ -54,13 +54,17 @@ export async function indexDocs(runner: Runner, docs: readonly IndexedDoc[]): Pr
     const id = rows[0].id;
     await runner.query(`DELETE FROM memory_fts WHERE rowid = ?`, [id]);
     await runner.query(`INSERT INTO memory_fts (rowid, terms) VALUES (?, ?)`, [id, tokenize(d.text).join(' ')]);
+    await runner.query(`INSERT OR REPLACE INTO memory_vec_queue (doc_id, op) VALUES (?, 'upsert')`, [id]);
   }
 }
 
 export async function removeDocs(runner: Runner, kind: DocKind, sourceIds: readonly number[]): Promise<void> {
   for (const sourceId of sourceIds) {
     const rows = await runner.query<Array<{ id: number }>>(`DELETE FROM memory_docs WHERE kind = ? AND source_id = ? RETURNING id`, [kind, sourceId]);
-    for (const r of rows) await runner.query(`DELETE FROM memory_fts WHERE rowid = ?`, [r.id]);
+    for (const r of rows) {
+      await runner.query(`DELETE FROM memory_fts WHERE rowid = ?`, [r.id]);
+      await runner.query(`INSERT OR REPLACE INTO memory_vec_queue (doc_id, op) VALUES (?, 'delete')`, [r.id]);
+    }
   }
 }
 
@@ -117,4 +121,56 @@ export async function lexicalSearch(ds: DataSource, terms: readonly string[], fi
     params,
   );
   return rows.map((r) => ({ docId: r.id, kind: r.kind, sourceId: r.source_id, sessionId: r.session_id, timestamp: r.timestamp, speaker: r.speaker, text: r.text, score: -r.rank }));
+}
+
+export interface QueuedDoc {
+  readonly docId: number;
+  readonly op: 'upsert' | 'delete';
+  readonly kind: DocKind | null;
+  readonly text: string | null;
+  readonly timestamp: string | null;
+  readonly sessionId: string | null;
+}
+
+/** The next documents waiting for the vector index, with their text (null when deleted). */
+export async function nextVectorWork(ds: DataSource, limit: number): Promise<QueuedDoc[]> {
+  const rows = await ds.query<Array<{ doc_id: number; op: 'upsert' | 'delete'; kind: DocKind | null; text: string | null; timestamp: string | null; session_id: string | null }>>(
+    `SELECT q.doc_id, q.op, d.kind, d.text, d.timestamp, d.session_id FROM memory_vec_queue q LEFT JOIN memory_docs d ON d.id = q.doc_id ORDER BY q.doc_id LIMIT ?`,
+    [limit],
+  );
+  return rows.map((r) => ({ docId: r.doc_id, op: r.kind === null ? 'delete' : r.op, kind: r.kind, text: r.text, timestamp: r.timestamp, sessionId: r.session_id }));
+}
+
+/** Removes finished work, unless the document was queued again meanwhile with another operation. */
+export async function finishVectorWork(ds: DataSource, done: readonly QueuedDoc[]): Promise<void> {
+  await ds.transaction(async (em) => {
+    for (const d of done) await em.query(`DELETE FROM memory_vec_queue WHERE doc_id = ? AND op = ?`, [d.docId, d.op]);
+  });
+}
+
+export async function vectorQueueSize(ds: DataSource): Promise<number> {
+  return (await ds.query<Array<{ n: number }>>(`SELECT COUNT(*) AS n FROM memory_vec_queue`))[0].n;
+}
+
+/** Queues every document again (the embedding model changed). */
+export async function requeueAllDocs(ds: DataSource): Promise<void> {
+  await ds.query(`INSERT OR REPLACE INTO memory_vec_queue (doc_id, op) SELECT id, 'upsert' FROM memory_docs`);
+}
+
+export async function readMeta(ds: DataSource, key: string): Promise<string | undefined> {
+  return (await ds.query<Array<{ value: string }>>(`SELECT value FROM memory_meta WHERE key = ?`, [key]))[0]?.value;
+}
+
+export async function writeMeta(ds: DataSource, key: string, value: string): Promise<void> {
+  await ds.query(`INSERT OR REPLACE INTO memory_meta (key, value) VALUES (?, ?)`, [key, value]);
+}
+
+/** Documents by id (vector hits are resolved to text here). */
+export async function docsByIds(ds: DataSource, ids: readonly number[]): Promise<Map<number, LexicalHit>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ds.query<Array<{ id: number; kind: DocKind; source_id: number; session_id: string | null; timestamp: string | null; speaker: MessageType; text: string }>>(
+    `SELECT id, kind, source_id, session_id, timestamp, speaker, text FROM memory_docs WHERE id IN (${ids.map(() => '?').join(', ')})`,
+    [...ids],
+  );
+  return new Map(rows.map((r) => [r.id, { docId: r.id, kind: r.kind, sourceId: r.source_id, sessionId: r.session_id, timestamp: r.timestamp, speaker: r.speaker, text: r.text, score: 0 }]));
 }

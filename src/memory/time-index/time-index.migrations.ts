@@ -76,4 +76,29 @@ export class AddSearchIndex1764000000003 implements MigrationInterface {
   }
 }
 
-export const TIME_INDEX_MIGRATIONS = [CreateTimeIndexTables1764000000000, AddTimestampColumn1764000000001, AddTimeIndexIndexes1764000000002, AddSearchIndex1764000000003];
+/**
+ * Work list for the vector index (LanceDB lives outside SQLite): every new, edited or deleted
+ * document is queued in the same transaction as the change, so vectors catch up after a crash.
+ */
+export class AddVectorQueue1764000000004 implements MigrationInterface {
+  name = 'AddVectorQueue1764000000004';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE TABLE IF NOT EXISTS "memory_vec_queue" ("doc_id" INTEGER PRIMARY KEY, "op" TEXT NOT NULL)`);
+    await runner.query(`CREATE TABLE IF NOT EXISTS "memory_meta" ("key" TEXT PRIMARY KEY, "value" TEXT)`);
+    await runner.query(`INSERT OR IGNORE INTO "memory_vec_queue" ("doc_id", "op") SELECT "id", 'upsert' FROM "memory_docs"`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE IF EXISTS "memory_vec_queue"`);
+    await runner.query(`DROP TABLE IF EXISTS "memory_meta"`);
+  }
+}
+
+export const TIME_INDEX_MIGRATIONS = [
+  CreateTimeIndexTables1764000000000,
+  AddTimestampColumn1764000000001,
+  AddTimeIndexIndexes1764000000002,
+  AddSearchIndex1764000000003,
+  AddVectorQueue1764000000004,
+];
