@@ -1,5 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { createValidationPipe } from '../shared/http/validation.pipe';
+import { MemoryBrowseController } from './browse/memory-browse.controller';
+import { MemoryBrowseService } from './browse/memory-browse.service';
 import type { BootContext } from '../shared/config/config.tokens';
 import { ConfigModule } from '../shared/config/config.module';
 import { FastApiErrorsFilter } from '../shared/http/fastapi-errors.filter';
@@ -30,9 +33,11 @@ export class MemoryAppModule {
     return {
       module: MemoryAppModule,
       imports: [ConfigModule.forRoot(ctx), HealthModule.register({ service: 'memory', instanceId: ctx.instanceId })],
-      controllers: [MemoryWireController],
+      controllers: [MemoryWireController, MemoryBrowseController],
       providers: [
         { provide: APP_FILTER, useClass: FastApiErrorsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        MemoryBrowseService,
         { provide: WRITE_LOCKS, useValue: new KeyedMutex() },
         { provide: CLOCK, useValue: () => new Date() },
         { provide: CHAT_MODEL, useClass: OpenAiChatModelAdapter },

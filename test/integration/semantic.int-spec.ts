@@ -60,7 +60,7 @@ describe('semantic memory in LanceDB (real directory)', () => {
 
     const hits = await app.get(RecallService).search('test', { query: 'note number 7 about cats', k: 3 });
     expect(hits[0].text).toBe('note number 7 about cats');
-    expect(hits[0].retrievers.sort()).toEqual(['lexical', 'vector']);
+    expect([...hits[0].retrievers].sort()).toEqual(['lexical', 'vector']);
 
     useProvider('emb-b');
     const seen: number[] = [];

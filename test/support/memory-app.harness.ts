@@ -9,6 +9,9 @@ import { MemoryAppModule } from '../../src/memory/memory-app.module';
 import { createBootContext } from '../../src/shared/lifecycle/boot-context';
 import { freePortEnv } from './boot-context';
 
+/** Percent-encodes non-ASCII characters only (ASCII escapes in test paths are kept as written). */
+const encodePath = (path: string) => path.replace(/[^ -~]/g, (c) => encodeURIComponent(c));
+
 export const NEKO_FIXTURE = join(__dirname, '..', 'fixtures', 'neko-data');
 
 export interface MemoryHarness {
@@ -19,6 +22,9 @@ export interface MemoryHarness {
   /** Waits for compression, summaries and reviews queued so far. */
   idle(): Promise<void>;
   post(path: string, body: unknown): Promise<{ status: number; json: unknown }>;
+  /** Any method with a JSON body, JSON answer. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
+  call(method: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any }>;
   get(path: string): Promise<{ status: number; body: string; type: string | undefined }>;
   close(): Promise<void>;
 }
@@ -57,11 +63,15 @@ export async function startMemoryApp(options: { llmBaseUrl?: string; fixture?: b
     setNow: (d) => (now = d),
     idle: () => app.get(IngestService).idle(),
     async post(path, body) {
-      const res = await app.inject({ method: 'POST', url: encodeURI(path), payload: body as object });
+      const res = await app.inject({ method: 'POST', url: encodePath(path), payload: body as object });
       return { status: res.statusCode, json: res.json() };
     },
+    async call(method, path, body) {
+      const res = await app.inject({ method, url: encodePath(path), ...(body === undefined ? {} : { payload: body as object }) });
+      return { status: res.statusCode, json: res.body ? res.json() : undefined };
+    },
     async get(path) {
-      const res = await app.inject({ method: 'GET', url: encodeURI(path) });
+      const res = await app.inject({ method: 'GET', url: encodePath(path) });
       return { status: res.statusCode, body: res.body, type: res.headers['content-type'] as string | undefined };
     },
     close: () => app.close(),

@@ -103,7 +103,7 @@ export class VectorStoreRepository implements OnModuleDestroy {
   async search(name: string, modelId: string, vector: Float32Array, filter: DocFilter, limit: number): Promise<Array<{ docId: number; distance: number }>> {
     const table = await this.table(name, modelId);
     if (!table) return [];
-    let q = table.vectorSearch(Array.from(vector)).distanceType('cosine').limit(limit).select(['doc_id']);
+    let q = table.vectorSearch(Array.from(vector)).distanceType('cosine').limit(limit).select(['doc_id', '_distance']);
     const where = vectorFilter(filter);
     if (where) q = q.where(where);
     const rows = (await q.toArray()) as Array<{ doc_id: number; _distance: number }>;

@@ -13,6 +13,8 @@ export interface HttpServerDefinition {
   readonly module: (ctx: BootContext) => DynamicModule;
   /** Which configured port this server's HTTP listens on. */
   readonly portKey: Extract<PortKey, 'main' | 'memory' | 'agent'>;
+  /** Extra set-up before listening (Swagger, view engine …). */
+  readonly configure?: (app: NestFastifyApplication, ctx: BootContext) => void | Promise<void>;
   /** ZeroMQ (or other) strategy run inside the same process, started after HTTP listens. */
   readonly microservice?: (ctx: BootContext, app: INestApplication) => CustomStrategy;
 }
@@ -75,6 +77,7 @@ export async function bootstrapHttpServer(def: HttpServerDefinition): Promise<Ne
 
   const port = ctx.env.ports[def.portKey];
   try {
+    await def.configure?.(app, ctx);
     // listen() also runs module init (e.g. ZeroMQ binds), whose errors are already ConfigErrors.
     await app.listen({ port, host: ctx.env.host }).catch((err: unknown) => {
       throw err instanceof ConfigError ? err : portProblem(def.portKey, port, err);
