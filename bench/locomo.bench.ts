@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { HashedEmbedding } from '../src/memory/embedding/hashed.embedding';
+import { RelatednessLexicon } from '../src/memory/relatedness/relatedness.lexicon';
 import { RecallService, type Retriever } from '../src/memory/search/recall.service';
 import { SemanticIndexer } from '../src/memory/semantic/semantic-indexer.service';
 import { VectorStoreRepository } from '../src/memory/semantic/vector-store.repository';
@@ -43,17 +44,20 @@ export async function benchLocomo(): Promise<void> {
   const files = readdirSync(LOCOMO_DIR).filter((f) => f.endsWith('.json')).sort();
   const root = mkdtempSync(join(tmpdir(), 'neko-locomo-'));
   const folder = dataFolderAt(root);
-  const store = new TimeIndexRepository(folder);
+  const lexicon = new RelatednessLexicon();
+  const store = new TimeIndexRepository(folder, lexicon);
   let latestTime = new Date(0);
   const vectors = new VectorStoreRepository(folder);
   const embedder = new HashedEmbedding();
   const indexer = new SemanticIndexer(store, vectors, embedder);
   const recall = new RecallService(store, new CharactersService(folder), () => latestTime, vectors, embedder);
-  const modes: Record<string, { retrievers?: readonly Retriever[]; vectorWeight?: number }> = {
-    lexical: { retrievers: ['lexical'] },
-    vector: { retrievers: ['vector'] },
+  const modes: Record<string, { retrievers?: readonly Retriever[]; vectorWeight?: number; expand?: boolean; querySynonyms?: boolean }> = {
+    'lexical, no expansion': { retrievers: ['lexical'], expand: false },
+    'lexical + relatedness (index)': { retrievers: ['lexical'] },
+    'lexical + relatedness (+ query synonyms)': { retrievers: ['lexical'], querySynonyms: true },
+    'vector (hashed)': { retrievers: ['vector'] },
     'hybrid, equal weights': { retrievers: ['lexical', 'vector'], vectorWeight: 1 },
-    default: {},
+    'default (as shipped)': {},
   };
   const hits: Record<string, Record<string, Record<number, number[]>>> = {};
   const searchMs: number[] = [];
@@ -87,7 +91,9 @@ export async function benchLocomo(): Promise<void> {
       const cat = CATEGORY[qa.category] ?? String(qa.category);
       for (const [mode, options] of Object.entries(modes)) {
         const t1 = performance.now();
+        if (options.querySynonyms) process.env.NEKO_QUERY_EXPANSION = '1';
         const found = await recall.search(name, { query: qa.question, k: 20, kinds: ['original'], ...options });
+        delete process.env.NEKO_QUERY_EXPANSION;
         if (mode === 'hybrid, equal weights') searchMs.push(performance.now() - t1);
         const ranked = found.map((h) => byId.get(h.sourceId));
         hits[mode] ??= {};
@@ -122,5 +128,6 @@ export async function benchLocomo(): Promise<void> {
   ]);
   console.log(`written ${writeResult('locomo', { turns, embedder: await embedder.modelId(), recallAtK: summary, searchMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99) }, indexMsPerTurn: indexMs / turns })}`);
   await store.onModuleDestroy();
+  lexicon.onModuleDestroy();
   rmSync(root, { recursive: true, force: true });
 }

@@ -17,6 +17,7 @@ import { KeyedMutex } from './locks/keyed-mutex';
 import { RecentMemoryRepository } from './recent/recent-memory.repository';
 import { ReviewService } from './review/review.service';
 import { RecallService } from './search/recall.service';
+import { RelatednessLexicon } from './relatedness/relatedness.lexicon';
 import { EMBEDDING } from './embedding/embedding.port';
 import { ConfiguredEmbedding } from './embedding/provider.embedding';
 import { SemanticIndexer } from './semantic/semantic-indexer.service';
@@ -49,6 +50,7 @@ export class MemoryAppModule {
         IngestService,
         NewDialogService,
         RecallService,
+        RelatednessLexicon,
         VectorStoreRepository,
         SemanticIndexer,
         { provide: EMBEDDING, useClass: ConfiguredEmbedding },

@@ -21,6 +21,8 @@ export interface RecallQuery {
   readonly retrievers?: readonly Retriever[];
   /** Overrides the embedder's fusion weight (benchmarks). */
   readonly vectorWeight?: number;
+  /** Related-word expansion (WordNet); default on. */
+  readonly expand?: boolean;
 }
 
 export interface RecallHit {
@@ -65,7 +67,7 @@ export class RecallService {
     const use = new Set<Retriever>(q.retrievers ?? (vectorWeight > 0 ? ['lexical', 'vector'] : ['lexical']));
     const depth = Math.max(50, k * 5);
     const [lexical, vector] = await Promise.all([
-      use.has('lexical') ? this.timeIndex.searchLexical(name, tokenize(q.query), filter, depth) : [],
+      use.has('lexical') ? this.timeIndex.searchLexical(name, tokenize(q.query), filter, depth, q.expand !== false) : [],
       use.has('vector') ? this.vectorHits(name, q.query, filter, depth) : [],
     ]);
     const fused = new Map<number, { hit: LexicalHit; score: number; retrievers: Set<Retriever> }>();

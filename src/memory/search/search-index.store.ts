@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { messageText, type ChatMessage, type MessageType } from '../messages/chat-message';
 import { COMPRESSED_TABLE, ORIGINAL_TABLE } from '../time-index/time-index.entity';
+import type { Expansion, QueryExpansion } from '../relatedness/relatedness.lexicon';
 import { tokenize } from './tokenizer';
 
 export type DocKind = 'original' | 'summary';
@@ -44,8 +45,11 @@ export function docFromMessage(kind: DocKind, sourceId: number, sessionId: strin
   return { kind, sourceId, sessionId, timestamp, speaker: message.type, text: messageText(message) };
 }
 
-/** Adds documents and their terms (inside the caller's transaction). */
-export async function indexDocs(runner: Runner, docs: readonly IndexedDoc[]): Promise<void> {
+/** Version of the FTS layout and term derivation; a change rebuilds every character's index. */
+export const FTS_VERSION = '4';
+
+/** Adds documents, their terms and related terms (inside the caller's transaction). */
+export async function indexDocs(runner: Runner, docs: readonly IndexedDoc[], expansion: Expansion): Promise<void> {
   for (const d of docs) {
     const rows = await runner.query<Array<{ id: number }>>(
       `INSERT INTO memory_docs (kind, source_id, session_id, timestamp, speaker, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(kind, source_id) DO UPDATE SET text = excluded.text RETURNING id`,
@@ -53,7 +57,8 @@ export async function indexDocs(runner: Runner, docs: readonly IndexedDoc[]): Pr
     );
     const id = rows[0].id;
     await runner.query(`DELETE FROM memory_fts WHERE rowid = ?`, [id]);
-    await runner.query(`INSERT INTO memory_fts (rowid, terms) VALUES (?, ?)`, [id, tokenize(d.text).join(' ')]);
+    const terms = tokenize(d.text);
+    await runner.query(`INSERT INTO memory_fts (rowid, terms, related) VALUES (?, ?, ?)`, [id, terms.join(' '), expansion.forIndex(terms).join(' ')]);
     await runner.query(`INSERT OR REPLACE INTO memory_vec_queue (doc_id, op) VALUES (?, 'upsert')`, [id]);
   }
 }
@@ -69,7 +74,7 @@ export async function removeDocs(runner: Runner, kind: DocKind, sourceIds: reado
 }
 
 /** Indexes rows of N.E.K.O.'s tables that have no document yet (an existing install, or older rows). */
-export async function backfillDocs(ds: DataSource): Promise<number> {
+export async function backfillDocs(ds: DataSource, expansion: Expansion): Promise<number> {
   let total = 0;
   for (const [kind, table] of [['original', ORIGINAL_TABLE], ['summary', COMPRESSED_TABLE]] as const) {
     for (;;) {
@@ -93,7 +98,7 @@ export async function backfillDocs(ds: DataSource): Promise<number> {
           const message: ChatMessage = { type, content: typeof content === 'string' || Array.isArray(content) ? (content as ChatMessage['content']) : '' };
           docs.push(docFromMessage(kind, r.id, r.session_id, r.timestamp, message));
         }
-        await indexDocs(em, docs);
+        await indexDocs(em, docs, expansion);
       });
       total += rows.length;
     }
@@ -101,11 +106,42 @@ export async function backfillDocs(ds: DataSource): Promise<number> {
   return total;
 }
 
-/** BM25 over the terms, with time window, session and kind filters. */
-export async function lexicalSearch(ds: DataSource, terms: readonly string[], filter: DocFilter, limit: number): Promise<LexicalHit[]> {
+/** Re-derives every document's terms when the FTS layout or term derivation changed. */
+export async function rebuildTermsIfNeeded(ds: DataSource, expansion: Expansion): Promise<boolean> {
+  if ((await readMeta(ds, 'fts_version')) === FTS_VERSION) return false;
+  await ds.query(`DELETE FROM memory_fts`);
+  for (let after = 0; ; ) {
+    const docs = await ds.query<Array<{ id: number; text: string }>>(`SELECT id, text FROM memory_docs WHERE id > ? ORDER BY id LIMIT 500`, [after]);
+    if (docs.length === 0) break;
+    await ds.transaction(async (em) => {
+      for (const d of docs) {
+        const terms = tokenize(d.text);
+        await em.query(`INSERT INTO memory_fts (rowid, terms, related) VALUES (?, ?, ?)`, [d.id, terms.join(' '), expansion.forIndex(terms).join(' ')]);
+      }
+    });
+    after = docs[docs.length - 1].id;
+  }
+  await writeMeta(ds, 'fts_version', FTS_VERSION);
+  return true;
+}
+
+/** Weight of the related-terms column against the text's own terms in BM25. */
+const RELATED_WEIGHT = 0.3;
+
+/**
+ * BM25 over the terms (and, with expansion, query synonyms and the documents' related terms at a
+ * lower weight), with time window, session and kind filters.
+ */
+export async function lexicalSearch(ds: DataSource, terms: readonly string[], expansion: QueryExpansion | undefined, filter: DocFilter, limit: number): Promise<LexicalHit[]> {
   if (terms.length === 0) return [];
+  const expand = expansion !== undefined;
+  const match = !expand
+    ? `{terms} : (${ftsQuery(terms)})`
+    : expansion.relatedOnly.length > 0
+      ? `(${ftsQuery([...terms, ...expansion.anyColumn])}) OR {related} : (${ftsQuery(expansion.relatedOnly)})`
+      : ftsQuery([...terms, ...expansion.anyColumn]);
   const where: string[] = ['memory_fts MATCH ?'];
-  const params: unknown[] = [ftsQuery(terms)];
+  const params: unknown[] = [match];
   const add = (clause: string, ...values: unknown[]) => {
     where.push(clause);
     params.push(...values);
@@ -116,7 +152,7 @@ export async function lexicalSearch(ds: DataSource, terms: readonly string[], fi
   if (filter.kinds?.length) add(`d.kind IN (${filter.kinds.map(() => '?').join(', ')})`, ...filter.kinds);
   params.push(limit);
   const rows = await ds.query<Array<{ id: number; kind: DocKind; source_id: number; session_id: string | null; timestamp: string | null; speaker: MessageType; text: string; rank: number }>>(
-    `SELECT d.id, d.kind, d.source_id, d.session_id, d.timestamp, d.speaker, d.text, bm25(memory_fts) AS rank
+    `SELECT d.id, d.kind, d.source_id, d.session_id, d.timestamp, d.speaker, d.text, bm25(memory_fts, 1.0, ${expand ? RELATED_WEIGHT : 0}) AS rank
      FROM memory_fts JOIN memory_docs d ON d.id = memory_fts.rowid WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
     params,
   );

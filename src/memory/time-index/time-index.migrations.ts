@@ -95,10 +95,27 @@ export class AddVectorQueue1764000000004 implements MigrationInterface {
   }
 }
 
+/** Second FTS column for related words (WordNet); terms are re-derived by rebuildTermsIfNeeded. */
+export class AddRelatedTermsColumn1764000000005 implements MigrationInterface {
+  name = 'AddRelatedTermsColumn1764000000005';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE IF EXISTS "memory_fts"`);
+    await runner.query(`CREATE VIRTUAL TABLE "memory_fts" USING fts5("terms", "related", content='', contentless_delete=1)`);
+    await runner.query(`DELETE FROM "memory_meta" WHERE "key" = 'fts_version'`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE IF EXISTS "memory_fts"`);
+    await runner.query(`CREATE VIRTUAL TABLE "memory_fts" USING fts5("terms", content='', contentless_delete=1)`);
+  }
+}
+
 export const TIME_INDEX_MIGRATIONS = [
   CreateTimeIndexTables1764000000000,
   AddTimestampColumn1764000000001,
   AddTimeIndexIndexes1764000000002,
   AddSearchIndex1764000000003,
   AddVectorQueue1764000000004,
+  AddRelatedTermsColumn1764000000005,
 ];

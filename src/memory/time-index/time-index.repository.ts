@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DATA_FOLDER } from '../../shared/config/config.tokens';
 import type { DataFolder } from '../../shared/data/data-folder';
@@ -8,7 +8,8 @@ import { fromStoredDict, toCompactDict, type ChatMessage } from '../messages/cha
 import { localTimestamp, parseLocalTimestamp } from './local-time';
 import { COMPRESSED_TABLE, ORIGINAL_TABLE, TimeIndexedCompressed, TimeIndexedOriginal, type TimeIndexRow } from './time-index.entity';
 import { TIME_INDEX_MIGRATIONS } from './time-index.migrations';
-import { backfillDocs, docFromMessage, indexDocs, lexicalSearch, removeDocs, type DocFilter, type DocKind, type LexicalHit } from '../search/search-index.store';
+import { NO_EXPANSION, RelatednessLexicon, type Expansion } from '../relatedness/relatedness.lexicon';
+import { rebuildTermsIfNeeded, backfillDocs, docFromMessage, indexDocs, lexicalSearch, removeDocs, type DocFilter, type DocKind, type LexicalHit } from '../search/search-index.store';
 
 export type TimeIndexTable = 'original' | 'compressed';
 
@@ -42,7 +43,10 @@ export class TimeIndexRepository implements OnModuleDestroy {
   private readonly logger = new Logger(TimeIndexRepository.name);
   private readonly sources = new Map<string, Promise<DataSource>>();
 
-  constructor(@Inject(DATA_FOLDER) private readonly folder: DataFolder) {}
+  constructor(
+    @Inject(DATA_FOLDER) private readonly folder: DataFolder,
+    @Optional() @Inject(RelatednessLexicon) private readonly expansion: Expansion = NO_EXPANSION,
+  ) {}
 
   path(name: string): string {
     return join(this.folder.memoryDir, `time_indexed_${name}`);
@@ -80,7 +84,8 @@ export class TimeIndexRepository implements OnModuleDestroy {
       },
     });
     await ds.initialize();
-    const indexed = await backfillDocs(ds);
+    if (await rebuildTermsIfNeeded(ds, this.expansion)) this.logger.log(`rebuilt the recall terms of ${name}`);
+    const indexed = await backfillDocs(ds, this.expansion);
     if (indexed > 0) this.logger.log(`indexed ${indexed} earlier memories of ${name} for recall`);
     return ds;
   }
@@ -94,7 +99,7 @@ export class TimeIndexRepository implements OnModuleDestroy {
     return ds.transaction(async (em) => {
       const result = await em.createQueryBuilder().insert().into(ORIGINAL_TABLE).values(rows).execute();
       const ids = result.identifiers.map((i) => Number(i.id));
-      await indexDocs(em, messages.map((m, i) => docFromMessage('original', ids[i], sessionId, timestamp, m)));
+      await indexDocs(em, messages.map((m, i) => docFromMessage('original', ids[i], sessionId, timestamp, m)), this.expansion);
       return ids;
     });
   }
@@ -107,7 +112,7 @@ export class TimeIndexRepository implements OnModuleDestroy {
     return ds.transaction(async (em) => {
       const result = await em.createQueryBuilder().insert().into(COMPRESSED_TABLE).values({ session_id: sessionId, message: JSON.stringify(toCompactDict(memo)), timestamp }).execute();
       const id = Number(result.identifiers[0].id);
-      await indexDocs(em, [docFromMessage('summary', id, sessionId, timestamp, memo)]);
+      await indexDocs(em, [docFromMessage('summary', id, sessionId, timestamp, memo)], this.expansion);
       return id;
     });
   }
@@ -147,7 +152,7 @@ export class TimeIndexRepository implements OnModuleDestroy {
       const result = await em.createQueryBuilder().update(TABLE_NAME[table]).set({ message: JSON.stringify(toCompactDict(message)) }).where('id = :id', { id }).execute();
       if ((result.affected ?? 0) === 0) return false;
       const row = (await em.query<TimeIndexRow[]>(`SELECT id, session_id, message, timestamp FROM "${TABLE_NAME[table]}" WHERE id = ?`, [id]))[0];
-      await indexDocs(em, [docFromMessage(DOC_KIND[table], id, row.session_id, row.timestamp, message)]);
+      await indexDocs(em, [docFromMessage(DOC_KIND[table], id, row.session_id, row.timestamp, message)], this.expansion);
       return true;
     });
   }
@@ -163,9 +168,9 @@ export class TimeIndexRepository implements OnModuleDestroy {
   }
 
   /** BM25 recall over this character's turns and summaries. */
-  async searchLexical(name: string, terms: readonly string[], filter: DocFilter, limit: number): Promise<LexicalHit[]> {
+  async searchLexical(name: string, terms: readonly string[], filter: DocFilter, limit: number, expand = true): Promise<LexicalHit[]> {
     if (!this.exists(name)) return [];
-    return lexicalSearch(await this.dataSource(name), terms, filter, limit);
+    return lexicalSearch(await this.dataSource(name), terms, expand ? this.expansion.forQuery(terms) : undefined, filter, limit);
   }
 
   /** Closes a character's file (before it is renamed or removed). */
