@@ -26,12 +26,8 @@ export const EXTERNAL = [
   'nats',
   '@nats-io/*',
   '@grpc/*',
-  'class-validator',
-  'class-transformer',
   // serve files that sit in their package folder
-  '@fastify/static',
   '@fastify/view',
-  '@nestjs/swagger',
   'swagger-ui-dist',
   'handlebars',
 ];
@@ -81,6 +77,9 @@ await Promise.all(
       keepNames: true,
       sourcemap: 'linked',
       legalComments: 'none',
+      // ESM packages compiled into CommonJS still ask for import.meta.url (createRequire, file paths)
+      banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      define: { 'import.meta.url': '__importMetaUrl' },
       logLevel: 'warning',
     }),
   ),
