@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { HashedEmbedding } from '../src/memory/embedding/hashed.embedding';
 import { RelatednessLexicon } from '../src/memory/relatedness/relatedness.lexicon';
+import { locomoGroups } from '../src/memory/cli/locomo.import';
 import { RecallService, type Retriever } from '../src/memory/search/recall.service';
 import { SemanticIndexer } from '../src/memory/semantic/semantic-indexer.service';
 import { VectorStoreRepository } from '../src/memory/semantic/vector-store.repository';
@@ -13,30 +14,14 @@ import { dataFolderAt } from '../src/shared/data/data-folder';
 import { percentile, printTable, writeResult } from './report';
 
 /** ../shared/bench/locomo10 next to the repository (see its README). */
-const LOCOMO_DIR = process.env.LOCOMO_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'bench', 'locomo10');
+export const LOCOMO_DIR = process.env.LOCOMO_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'bench', 'locomo10');
 const KS = [5, 10, 20] as const;
 const CATEGORY = { 1: 'multi-hop', 2: 'temporal', 3: 'open-domain', 4: 'single-hop', 5: 'adversarial' } as const;
 
-interface Turn {
-  speaker: string;
-  dia_id: string;
-  text: string;
-  blip_caption?: string;
-}
 interface Qa {
   question: string;
   evidence: string[];
   category: keyof typeof CATEGORY;
-}
-
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-
-/** "1:56 pm on 8 May, 2023" → local Date. */
-export function parseLocomoDate(text: string): Date {
-  const m = /(\d{1,2}):(\d{2})\s*(am|pm)\s+on\s+(\d{1,2})\s+(\w+),?\s+(\d{4})/i.exec(text);
-  if (!m) throw new Error(`unreadable LoCoMo date: ${text}`);
-  const hour = (Number(m[1]) % 12) + (m[3].toLowerCase() === 'pm' ? 12 : 0);
-  return new Date(Number(m[6]), MONTHS.indexOf(m[5].toLowerCase()), Number(m[4]), hour, Number(m[2]));
 }
 
 export async function benchLocomo(): Promise<void> {
@@ -67,21 +52,14 @@ export async function benchLocomo(): Promise<void> {
   for (const file of files) {
     const conv = JSON.parse(readFileSync(join(LOCOMO_DIR, file), 'utf8')) as Record<string, unknown>;
     const name = `locomo${file.replace('.json', '')}`;
-    const speakerA = conv.speaker_a as string;
     const byId = new Map<number, string>();
-    for (let s = 1; Array.isArray(conv[`session_${s}`]); s++) {
-      const at = parseLocomoDate(conv[`session_${s}_date_time`] as string);
-      if (at > latestTime) latestTime = at;
-      const sessionTurns = conv[`session_${s}`] as Turn[];
-      const messages = sessionTurns.map((t) => ({
-        type: t.speaker === speakerA ? ('human' as const) : ('ai' as const),
-        content: `${t.speaker}: ${t.text}${t.blip_caption ? ` [shares a photo of ${t.blip_caption}]` : ''}`,
-      }));
+    for (const session of locomoGroups(join(LOCOMO_DIR, file))) {
+      if (session.at > latestTime) latestTime = session.at;
       const t0 = performance.now();
-      const ids = await store.storeMessages(name, `session_${s}`, messages, at);
-      storeMs.push((performance.now() - t0) / messages.length);
-      ids.forEach((id, i) => byId.set(id, sessionTurns[i].dia_id));
-      turns += messages.length;
+      const ids = await store.storeMessages(name, session.session, session.messages, session.at);
+      storeMs.push((performance.now() - t0) / session.messages.length);
+      ids.forEach((id, i) => byId.set(id, session.diaIds[i]));
+      turns += session.messages.length;
     }
     const t0 = performance.now();
     await indexer.catchUp(name);

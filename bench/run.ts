@@ -1,15 +1,17 @@
 import { benchLocomo } from './locomo.bench';
+import { benchMemoryScale } from './memory-scale.bench';
 import { benchParaphrase } from './paraphrase.bench';
 import { benchStartup } from './startup.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
   if (!only || only === 'zmq') await benchZmq();
   if (!only || only === 'locomo') await benchLocomo();
   if (!only || only === 'paraphrase') await benchParaphrase();
+  if (!only || only === 'memory') await benchMemoryScale();
 }
 
 main().then(

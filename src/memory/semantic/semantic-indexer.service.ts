@@ -39,6 +39,12 @@ export class SemanticIndexer {
     return this.jobs.run(name, () => this.drain(name, onProgress));
   }
 
+  /** Queues every document for re-embedding (the next catch-up rebuilds all vectors). */
+  async requeueAll(name: string): Promise<void> {
+    if (!this.timeIndex.exists(name)) return;
+    await requeueAllDocs(await this.timeIndex.dataSource(name));
+  }
+
   async progress(name: string): Promise<IndexProgress> {
     const model = await this.embedder.modelId();
     if (!this.timeIndex.exists(name)) return { model, pending: 0, indexed: 0 };

@@ -167,6 +167,14 @@ export class TimeIndexRepository implements OnModuleDestroy {
     });
   }
 
+  /** Re-derives every document's recall terms (after a tokenizer or lexicon change, or on request). */
+  async rebuildTerms(name: string): Promise<void> {
+    if (!this.exists(name)) return;
+    const ds = await this.dataSource(name);
+    await ds.query(`DELETE FROM memory_meta WHERE key = 'fts_version'`);
+    await rebuildTermsIfNeeded(ds, this.expansion);
+  }
+
   /** BM25 recall over this character's turns and summaries. */
   async searchLexical(name: string, terms: readonly string[], filter: DocFilter, limit: number, expand = true): Promise<LexicalHit[]> {
     if (!this.exists(name)) return [];
