@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-provider.server';
+import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { inputHistory, startMemoryApp, type MemoryHarness } from '../support/memory-app.harness';
 
 process.env.NEKO_LANGUAGE = 'zh';

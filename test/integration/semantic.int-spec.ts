@@ -9,7 +9,7 @@ import { SemanticIndexer } from '../../src/memory/semantic/semantic-indexer.serv
 import { VectorStoreRepository } from '../../src/memory/semantic/vector-store.repository';
 import { TimeIndexRepository } from '../../src/memory/time-index/time-index.repository';
 import { createBootContext } from '../../src/shared/lifecycle/boot-context';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-provider.server';
+import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { freePortEnv } from '../support/boot-context';
 
 jest.setTimeout(30_000);
