@@ -15,15 +15,10 @@ export interface IndexedDoc {
   readonly text: string;
 }
 
-export interface LexicalHit {
+/** A stored document found by a retriever. */
+export interface LexicalHit extends IndexedDoc {
   readonly docId: number;
-  readonly kind: DocKind;
-  readonly sourceId: number;
-  readonly sessionId: string | null;
-  readonly timestamp: string | null;
-  readonly speaker: MessageType;
-  readonly text: string;
-  /** BM25 (higher is better). */
+  /** Retriever score, higher is better (BM25, or 1 − cosine distance). */
   readonly score: number;
 }
 

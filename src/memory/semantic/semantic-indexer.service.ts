@@ -77,6 +77,7 @@ export class SemanticIndexer {
       written += work.length;
       if (onProgress) onProgress({ model, pending: await vectorQueueSize(ds), indexed: await this.vectors.count(name, model) });
     }
+    if (written > 0 && (await this.vectors.ensureIndex(name, model))) this.logger.log(`built an ANN index over ${name}'s vectors`);
     const since = (this.sinceOptimize.get(name) ?? 0) + written;
     if (since >= OPTIMIZE_EVERY) {
       await this.vectors.optimize(name, model);

@@ -13,6 +13,9 @@ export interface VectorRow {
   readonly vector: Float32Array;
 }
 
+/** Below this many rows an exhaustive (exact) vector search is fast enough. */
+const ANN_MIN_ROWS = 20_000;
+
 /** SQL string literal for LanceDB filters: the one place values enter a filter. */
 export function sqlLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
@@ -112,6 +115,22 @@ export class VectorStoreRepository implements OnModuleDestroy {
 
   async count(name: string, modelId: string): Promise<number> {
     return (await (await this.table(name, modelId))?.countRows()) ?? 0;
+  }
+
+  /**
+   * Large tables get an IVF-PQ index (approximate, fast); smaller ones are searched exhaustively,
+   * which is exact and quick enough. Later additions are folded in by optimize().
+   */
+  async ensureIndex(name: string, modelId: string): Promise<boolean> {
+    const table = await this.table(name, modelId);
+    if (!table) return false;
+    const rows = await table.countRows();
+    if (rows < ANN_MIN_ROWS || (await table.listIndices()).some((i) => i.columns.includes('vector'))) return false;
+    const { Index } = await import('@lancedb/lancedb');
+    const dims = ((await table.schema()).fields.find((f) => f.name === 'vector')?.type as { listSize?: number } | undefined)?.listSize ?? 0;
+    const numSubVectors = [32, 24, 16, 8, 4, 2, 1].find((n) => dims % n === 0 && dims / n >= 8) ?? 1;
+    await table.createIndex('vector', { config: Index.ivfPq({ numPartitions: Math.max(8, Math.round(Math.sqrt(rows))), numSubVectors, distanceType: 'cosine' }) });
+    return true;
   }
 
   /** Compacts small appends into larger files and drops old versions (keeps disk use bounded). */
