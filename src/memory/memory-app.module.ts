@@ -8,6 +8,7 @@ import { ConfigModule } from '../shared/config/config.module';
 import { FastApiErrorsFilter } from '../shared/http/fastapi-errors.filter';
 import { HealthModule } from '../shared/http/health.controller';
 import { CHAT_MODEL } from './compression/chat-model.port';
+import { FactExtractor } from './compression/fact-extractor.service';
 import { HistoryCompressor } from './compression/history-compressor.service';
 import { OpenAiChatModelAdapter } from './compression/openai-chat-model.adapter';
 import { CLOCK } from './dialog/clock.token';
@@ -46,6 +47,7 @@ export class MemoryAppModule {
         TimeIndexRepository,
         SettingsService,
         HistoryCompressor,
+        FactExtractor,
         ReviewService,
         IngestService,
         NewDialogService,

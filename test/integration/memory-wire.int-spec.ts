@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
+import { waitFor } from '../support/free-port';
 import { inputHistory, startMemoryApp, type MemoryHarness } from '../support/memory-app.harness';
 
 process.env.NEKO_LANGUAGE = 'zh';
@@ -111,7 +112,7 @@ describe('memory server wire API (N.E.K.O. V1) without a language model', () => 
     for (let i = 0; i < 100; i++) expect(texts.has(`u${i}`) && texts.has(`a${i}`)).toBe(true);
     expect(new Set(rows.map((r) => r.session_id)).size).toBe(100);
     expect(recentFile(m)).toHaveLength(10);
-  });
+  }, 60_000);
 });
 
 describe('memory server with a summary and a review model', () => {
@@ -131,6 +132,7 @@ describe('memory server with a summary and a review model', () => {
     fake.script.chat(
       { content: '```json\n{"对话摘要": "阿明养了一只叫麻薯的猫。"}\n```' },
       { content: '{"对话摘要": "阿明说猫叫麻薯，小天觉得很可爱。"}' },
+      { content: '{"事实": ["阿明养了一只叫麻薯的猫", "  "]}' },
       { content: JSON.stringify({ 修正说明: '删除了重复', 修正后的对话: [{ role: 'SYSTEM_MESSAGE', content: '先前对话的备忘录: 阿明养了一只叫麻薯的猫。' }, { role: '阿明', content: '我的猫叫麻薯' }, { role: '小天', content: '麻薯好可爱' }] }) },
     );
     const turns: Array<['user' | 'assistant', string]> = [];
@@ -139,9 +141,13 @@ describe('memory server with a summary and a review model', () => {
     await m.idle();
     await new Promise((r) => setTimeout(r, 50));
     const calls = fake.requests.filter((r) => r.path === '/v1/chat/completions');
-    expect(calls.map((c) => c.body?.model)).toEqual(['fake-summary', 'fake-summary', 'fake-correction']);
+    expect(calls.map((c) => c.body?.model)).toEqual(['fake-summary', 'fake-summary', 'fake-summary', 'fake-correction']);
     expect(calls[0].body?.temperature).toBe(0.3);
-    expect(calls[2].body?.temperature).toBe(0.1);
+    expect(calls[3].body?.temperature).toBe(0.1);
+    const facts = await m.call('GET', '/api/memory/小天/facts');
+    expect(facts.json.items.map((f: { text: string }) => f.text)).toEqual(['阿明养了一只叫麻薯的猫']);
+    const found = await m.call('GET', '/api/memory/小天/search?q=麻薯');
+    expect(found.json.results.map((r: { kind: string }) => r.kind)).toContain('fact');
     const file = recentFile(m);
     expect(file.map((e: { type: string; data: { content: unknown } }) => [e.type, e.data.content])).toEqual([
       ['system', '先前对话的备忘录: 阿明养了一只叫麻薯的猫。'],
@@ -153,19 +159,20 @@ describe('memory server with a summary and a review model', () => {
   it('never lets a review overwrite turns that arrived meanwhile', async () => {
     fake.script.chat(
       { content: '{"对话摘要": "x"}' },
+      { content: '{"事实": []}' },
       { content: JSON.stringify({ 修正说明: 'ok', 修正后的对话: [{ role: '阿明', content: '改过的' }] }), delayMs: 300 },
     );
     await m.post('/process/小天', inputHistory([['user', '第一句']]));
-    await new Promise((r) => setTimeout(r, 100));
+    // The review has read the history and is waiting for the model: now a new turn arrives.
+    await waitFor(() => fake.requests.some((r) => r.body?.model === 'fake-correction'), 'the review request');
     await m.post('/cache/小天', inputHistory([['user', '评审期间新来的']]));
-    await m.idle();
-    await new Promise((r) => setTimeout(r, 400));
+    await waitFor(() => readFileSync(join(m.root, 'memory', 'recent_小天.json'), 'utf8').includes('改过的'), 'the review result', 5000);
     const texts = recentFile(m).map((e: { data: { content: unknown } }) => JSON.stringify(e.data.content));
-    expect(texts.some((t: string) => t.includes('评审期间新来的'))).toBe(true);
+    expect(texts).toEqual(['"改过的"', '[{"type":"text","text":"评审期间新来的"}]']);
   });
 
   it('/new_dialog cancels a running review', async () => {
-    fake.script.chat({ content: '{"对话摘要": "x"}' }, { content: '{"修正说明": "", "修正后的对话": []}', delayMs: 2000 });
+    fake.script.chat({ content: '{"对话摘要": "x"}' }, { content: '{"事实": []}' }, { content: '{"修正说明": "", "修正后的对话": []}', delayMs: 2000 });
     await m.post('/process/小天', inputHistory([['user', '你好']]));
     await new Promise((r) => setTimeout(r, 300));
     const before = readFileSync(join(m.root, 'memory', 'recent_小天.json'), 'utf8');

@@ -8,9 +8,9 @@ import { EditTextDto, PageQueryDto, ReplaceRecentDto, SearchQueryDto } from './m
 import { MemoryBrowseService } from './memory-browse.service';
 
 const date = (iso?: string) => (iso ? new Date(iso) : undefined);
-const TABLES: Readonly<Record<string, TimeIndexTable>> = { turns: 'original', summaries: 'compressed' };
+const TABLES: Readonly<Record<string, TimeIndexTable>> = { turns: 'original', summaries: 'compressed', facts: 'facts' };
 
-/** `turns` → time_indexed_original, `summaries` → time_indexed_compressed; anything else is 404. */
+/** `turns` → time_indexed_original, `summaries` → time_indexed_compressed, `facts` → memory_facts; else 404. */
 class KindPipe implements PipeTransform<string, TimeIndexTable> {
   transform(value: string): TimeIndexTable {
     const t = TABLES[value];
@@ -62,7 +62,7 @@ export class MemoryBrowseController {
   async search(@Param('name', LanlanNamePipe) name: string, @Query() q: SearchQueryDto) {
     const hits = await this.recall.search(name, { query: q.q, k: q.k, from: date(q.from), to: date(q.to), sessionId: q.session });
     return {
-      results: hits.map((h) => ({ id: h.sourceId, kind: h.kind === 'summary' ? 'summary' : 'turn', text: h.text, speaker: h.speaker, timestamp: h.timestamp, sessionId: h.sessionId, score: h.score, retrievers: h.retrievers })),
+      results: hits.map((h) => ({ id: h.sourceId, kind: h.kind === 'original' ? 'turn' : h.kind, text: h.text, speaker: h.speaker, timestamp: h.timestamp, sessionId: h.sessionId, score: h.score, retrievers: h.retrievers })),
     };
   }
 
@@ -73,28 +73,28 @@ export class MemoryBrowseController {
   }
 
   @Get(':kind')
-  @ApiParam({ name: 'kind', enum: ['turns', 'summaries'] })
-  @ApiOperation({ summary: 'Time-indexed turns or session summaries, paged, by time window or session' })
+  @ApiParam({ name: 'kind', enum: ['turns', 'summaries', 'facts'] })
+  @ApiOperation({ summary: 'Time-indexed turns, session summaries or extracted facts, paged, by time window or session' })
   list(@Param('name', LanlanNamePipe) name: string, @Param('kind', KindPipe) kind: TimeIndexTable, @Query() q: PageQueryDto) {
     return this.browse.list(name, kind, { from: date(q.from), to: date(q.to), sessionId: q.session, limit: q.limit ?? 50, offset: q.offset ?? 0, newestFirst: q.order !== 'asc' });
   }
 
   @Get(':kind/:id')
-  @ApiParam({ name: 'kind', enum: ['turns', 'summaries'] })
+  @ApiParam({ name: 'kind', enum: ['turns', 'summaries', 'facts'] })
   get(@Param('name', LanlanNamePipe) name: string, @Param('kind', KindPipe) kind: TimeIndexTable, @Param('id', ParseIntPipe) id: number) {
     return this.browse.get(name, kind, id);
   }
 
   @Patch(':kind/:id')
-  @ApiParam({ name: 'kind', enum: ['turns', 'summaries'] })
-  @ApiOperation({ summary: 'Correct a turn or summary (re-indexed and re-embedded)' })
+  @ApiParam({ name: 'kind', enum: ['turns', 'summaries', 'facts'] })
+  @ApiOperation({ summary: 'Correct a turn, summary or fact (re-indexed and re-embedded)' })
   edit(@Param('name', LanlanNamePipe) name: string, @Param('kind', KindPipe) kind: TimeIndexTable, @Param('id', ParseIntPipe) id: number, @Body() body: EditTextDto) {
     return this.browse.edit(name, kind, id, body.text);
   }
 
   @Delete(':kind/:id')
   @HttpCode(200)
-  @ApiParam({ name: 'kind', enum: ['turns', 'summaries'] })
+  @ApiParam({ name: 'kind', enum: ['turns', 'summaries', 'facts'] })
   @ApiOperation({ summary: 'Forget: remove from every layer (stored row, recall index, vectors, recent file)' })
   async forget(@Param('name', LanlanNamePipe) name: string, @Param('kind', KindPipe) kind: TimeIndexTable, @Param('id', ParseIntPipe) id: number) {
     await this.browse.forget(name, kind, id);

@@ -8,6 +8,8 @@ import { WRITE_LOCKS } from '../review/write-locks.token';
 import { SemanticIndexer } from '../semantic/semantic-indexer.service';
 import { TimeIndexRepository, type EntryQuery, type StoredEntry, type TimeIndexTable } from '../time-index/time-index.repository';
 
+const ITEM: Readonly<Record<TimeIndexTable, string>> = { original: 'turn', compressed: 'summary', facts: 'fact' };
+
 export interface MemoryItem {
   readonly id: number;
   readonly sessionId: string;
@@ -70,14 +72,14 @@ export class MemoryBrowseService {
 
   async get(name: string, table: TimeIndexTable, id: number): Promise<MemoryItem> {
     const entry = await this.timeIndex.get(name, table, id);
-    if (!entry) throw new NotFoundException(`no ${table === 'original' ? 'turn' : 'summary'} ${id}`);
+    if (!entry) throw new NotFoundException(`no ${ITEM[table]} ${id}`);
     return toItem(entry, await this.labels(name));
   }
 
   /** Corrects a stored turn or summary; its recall terms change now, its vector in the background. */
   async edit(name: string, table: TimeIndexTable, id: number, text: string): Promise<MemoryItem> {
     const entry = await this.timeIndex.get(name, table, id);
-    if (!entry) throw new NotFoundException(`no ${table === 'original' ? 'turn' : 'summary'} ${id}`);
+    if (!entry) throw new NotFoundException(`no ${ITEM[table]} ${id}`);
     const message: ChatMessage = { type: entry.message?.type ?? (table === 'original' ? 'human' : 'system'), content: text };
     await this.locks.run(name, () => this.timeIndex.updateMessage(name, table, id, message));
     void this.semantic.catchUp(name).catch(() => undefined);
@@ -90,7 +92,7 @@ export class MemoryBrowseService {
    */
   async forget(name: string, table: TimeIndexTable, id: number): Promise<void> {
     const entry = await this.timeIndex.get(name, table, id);
-    if (!entry) throw new NotFoundException(`no ${table === 'original' ? 'turn' : 'summary'} ${id}`);
+    if (!entry) throw new NotFoundException(`no ${ITEM[table]} ${id}`);
     await this.review.cancel(name);
     await this.locks.run(name, async () => {
       await this.timeIndex.delete(name, table, [id]);

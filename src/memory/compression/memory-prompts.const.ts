@@ -28,3 +28,9 @@ export function parseModelJson(text: string): unknown {
   if (t.startsWith('```')) t = t.replace(/^```(?:json)?/i, '').replace(/```\s*$/, '').trim();
   return JSON.parse(t);
 }
+
+export const FACTS_KEY = '事实';
+
+export function factsPrompt(master: string, name: string, dialogue: string): string {
+  return `下面是${master}和${name}的一段对话记录。请找出关于${master}的、以后聊天时仍然有用的长期事实：身份、家人和宠物的名字、喜好和厌恶、重要经历、计划和约定、健康状况等。每条事实写成一句完整、独立的话，写明主语（例如“${master}的猫叫麻薯”）。不要记录寒暄、临时情绪或${name}自己说的话；没有就返回空列表。\n\n======对话开始======\n${dialogue}\n======对话结束======\n\n只输出一个 JSON 对象：{"${FACTS_KEY}": ["事实1", "事实2"]}。`;
+}

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { CharactersService } from '../../shared/config/characters.service';
 import { deepEqual } from '../../shared/data/json-edit';
+import { FactExtractor, normalise } from '../compression/fact-extractor.service';
 import { HistoryCompressor, type Names } from '../compression/history-compressor.service';
 import { KeyedMutex } from '../locks/keyed-mutex';
-import { parseInputHistory, type ChatMessage } from '../messages/chat-message';
+import { messageText, parseInputHistory, type ChatMessage } from '../messages/chat-message';
 import { MAX_RECENT_MESSAGES, RecentMemoryRepository } from '../recent/recent-memory.repository';
 import { ReviewService } from '../review/review.service';
 import { WRITE_LOCKS } from '../review/write-locks.token';
@@ -35,6 +36,7 @@ export class IngestService implements OnModuleDestroy {
     private readonly review: ReviewService,
     private readonly characters: CharactersService,
     private readonly semantic: SemanticIndexer,
+    private readonly facts: FactExtractor,
   ) {}
 
   /** Parses and stores; throws InputHistoryError for a bad payload. Returns how many messages were stored. */
@@ -60,6 +62,8 @@ export class IngestService implements OnModuleDestroy {
       if (sessionMessages.length > 0) {
         const { summary } = await this.compressor.compress(sessionMessages, names, false);
         await this.timeIndex.storeSummary(name, sessionId, summary);
+        const known = (await this.timeIndex.list(name, 'facts', { limit: 10_000 })).entries.map((e) => normalise(e.message ? messageText(e.message) : ''));
+        await this.timeIndex.storeFacts(name, sessionId, await this.facts.extract(sessionMessages, names, new Set(known)));
         await this.semantic.catchUp(name);
       }
       await this.review.start(name);

@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { messageText, type ChatMessage, type MessageType } from '../messages/chat-message';
-import { COMPRESSED_TABLE, ORIGINAL_TABLE } from '../time-index/time-index.entity';
+import { COMPRESSED_TABLE, FACTS_TABLE, ORIGINAL_TABLE } from '../time-index/time-index.entity';
 import type { Expansion, QueryExpansion } from '../relatedness/relatedness.lexicon';
 import { tokenize } from './tokenizer';
 
-export type DocKind = 'original' | 'summary';
+export type DocKind = 'original' | 'summary' | 'fact';
 
 export interface IndexedDoc {
   readonly kind: DocKind;
@@ -71,7 +71,7 @@ export async function removeDocs(runner: Runner, kind: DocKind, sourceIds: reado
 /** Indexes rows of N.E.K.O.'s tables that have no document yet (an existing install, or older rows). */
 export async function backfillDocs(ds: DataSource, expansion: Expansion): Promise<number> {
   let total = 0;
-  for (const [kind, table] of [['original', ORIGINAL_TABLE], ['summary', COMPRESSED_TABLE]] as const) {
+  for (const [kind, table] of [['original', ORIGINAL_TABLE], ['summary', COMPRESSED_TABLE], ['fact', FACTS_TABLE]] as const) {
     for (;;) {
       const rows = await ds.query<Array<{ id: number; session_id: string | null; message: string; timestamp: string | null }>>(
         `SELECT t.id, t.session_id, t.message, t.timestamp FROM "${table}" t LEFT JOIN memory_docs d ON d.kind = ? AND d.source_id = t.id WHERE d.id IS NULL LIMIT 500`,

@@ -28,3 +28,6 @@ export const ORIGINAL_TABLE = 'time_indexed_original';
 export const COMPRESSED_TABLE = 'time_indexed_compressed';
 export const TimeIndexedOriginal = timeIndexSchema(ORIGINAL_TABLE);
 export const TimeIndexedCompressed = timeIndexSchema(COMPRESSED_TABLE);
+/** Ours: durable facts about the user extracted at compression time, same columns as N.E.K.O.'s tables. */
+export const FACTS_TABLE = 'memory_facts';
+export const MemoryFacts = timeIndexSchema(FACTS_TABLE);

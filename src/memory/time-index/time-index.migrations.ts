@@ -111,6 +111,19 @@ export class AddRelatedTermsColumn1764000000005 implements MigrationInterface {
   }
 }
 
+/** Facts the summary model extracted about the user, recalled as memories of their own. */
+export class AddFactsTable1764000000006 implements MigrationInterface {
+  name = 'AddFactsTable1764000000006';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE TABLE IF NOT EXISTS "memory_facts" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "session_id" TEXT, "message" TEXT, "timestamp" TEXT)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE IF EXISTS "memory_facts"`);
+  }
+}
+
 export const TIME_INDEX_MIGRATIONS = [
   CreateTimeIndexTables1764000000000,
   AddTimestampColumn1764000000001,
@@ -118,4 +131,5 @@ export const TIME_INDEX_MIGRATIONS = [
   AddSearchIndex1764000000003,
   AddVectorQueue1764000000004,
   AddRelatedTermsColumn1764000000005,
+  AddFactsTable1764000000006,
 ];

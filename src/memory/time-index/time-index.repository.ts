@@ -6,12 +6,12 @@ import { DATA_FOLDER } from '../../shared/config/config.tokens';
 import type { DataFolder } from '../../shared/data/data-folder';
 import { fromStoredDict, toCompactDict, type ChatMessage } from '../messages/chat-message';
 import { localTimestamp, parseLocalTimestamp } from './local-time';
-import { COMPRESSED_TABLE, ORIGINAL_TABLE, TimeIndexedCompressed, TimeIndexedOriginal, type TimeIndexRow } from './time-index.entity';
+import { COMPRESSED_TABLE, FACTS_TABLE, MemoryFacts, ORIGINAL_TABLE, TimeIndexedCompressed, TimeIndexedOriginal, type TimeIndexRow } from './time-index.entity';
 import { TIME_INDEX_MIGRATIONS } from './time-index.migrations';
 import { NO_EXPANSION, RelatednessLexicon, type Expansion } from '../relatedness/relatedness.lexicon';
 import { rebuildTermsIfNeeded, backfillDocs, docFromMessage, indexDocs, lexicalSearch, removeDocs, type DocFilter, type DocKind, type LexicalHit } from '../search/search-index.store';
 
-export type TimeIndexTable = 'original' | 'compressed';
+export type TimeIndexTable = 'original' | 'compressed' | 'facts';
 
 export interface StoredEntry {
   readonly id: number;
@@ -30,8 +30,8 @@ export interface EntryQuery {
   readonly newestFirst?: boolean;
 }
 
-const TABLE_NAME: Readonly<Record<TimeIndexTable, string>> = { original: ORIGINAL_TABLE, compressed: COMPRESSED_TABLE };
-const DOC_KIND: Readonly<Record<TimeIndexTable, DocKind>> = { original: 'original', compressed: 'summary' };
+const TABLE_NAME: Readonly<Record<TimeIndexTable, string>> = { original: ORIGINAL_TABLE, compressed: COMPRESSED_TABLE, facts: FACTS_TABLE };
+const DOC_KIND: Readonly<Record<TimeIndexTable, DocKind>> = { original: 'original', compressed: 'summary', facts: 'fact' };
 
 /**
  * `time_indexed_{L}` SQLite files (no extension), one per character, through TypeORM on
@@ -71,7 +71,7 @@ export class TimeIndexRepository implements OnModuleDestroy {
     const ds = new DataSource({
       type: 'better-sqlite3',
       database: this.path(name),
-      entities: [TimeIndexedOriginal, TimeIndexedCompressed],
+      entities: [TimeIndexedOriginal, TimeIndexedCompressed, MemoryFacts],
       migrations: TIME_INDEX_MIGRATIONS,
       migrationsRun: true,
       migrationsTransactionMode: 'each',
@@ -114,6 +114,24 @@ export class TimeIndexRepository implements OnModuleDestroy {
       const id = Number(result.identifiers[0].id);
       await indexDocs(em, [docFromMessage('summary', id, sessionId, timestamp, memo)], this.expansion);
       return id;
+    });
+  }
+
+  /** Facts about the user from one session (each a SystemMessage), indexed for recall. */
+  async storeFacts(name: string, sessionId: string, facts: readonly string[], at = new Date()): Promise<number[]> {
+    if (facts.length === 0) return [];
+    const ds = await this.dataSource(name);
+    const timestamp = localTimestamp(at);
+    return ds.transaction(async (em) => {
+      const ids: number[] = [];
+      for (const fact of facts) {
+        const memo: ChatMessage = { type: 'system', content: fact };
+        const result = await em.createQueryBuilder().insert().into(FACTS_TABLE).values({ session_id: sessionId, message: JSON.stringify(toCompactDict(memo)), timestamp }).execute();
+        const id = Number(result.identifiers[0].id);
+        await indexDocs(em, [docFromMessage('fact', id, sessionId, timestamp, memo)], this.expansion);
+        ids.push(id);
+      }
+      return ids;
     });
   }
 
