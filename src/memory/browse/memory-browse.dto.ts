@@ -4,7 +4,8 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Ma
 
 const MAX_TEXT = 20_000;
 
-export class PageQueryDto {
+/** Time window and session filter shared by listing and search. */
+export class TimeWindowDto {
   @ApiPropertyOptional({ description: 'ISO-8601 start of the time window' })
   @IsOptional()
   @IsISO8601()
@@ -20,7 +21,9 @@ export class PageQueryDto {
   @IsString()
   @MaxLength(100)
   session?: string;
+}
 
+export class PageQueryDto extends TimeWindowDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
@@ -42,7 +45,7 @@ export class PageQueryDto {
   order?: 'asc' | 'desc';
 }
 
-export class SearchQueryDto {
+export class SearchQueryDto extends TimeWindowDto {
   @ApiProperty({ description: 'What to recall (any language)' })
   @IsString()
   @MaxLength(2000)
@@ -55,22 +58,6 @@ export class SearchQueryDto {
   @Min(1)
   @Max(100)
   k?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601()
-  from?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601()
-  to?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  session?: string;
 }
 
 export class EditTextDto {
