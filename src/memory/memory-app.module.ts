@@ -17,6 +17,7 @@ import { IngestService } from './ingest/ingest.service';
 import { KeyedMutex } from './locks/keyed-mutex';
 import { RecentMemoryRepository } from './recent/recent-memory.repository';
 import { ReviewService } from './review/review.service';
+import { QueryRewriter } from './search/query-rewriter.service';
 import { RecallService } from './search/recall.service';
 import { RelatednessLexicon } from './relatedness/relatedness.lexicon';
 import { EMBEDDING } from './embedding/embedding.port';
@@ -52,6 +53,7 @@ export class MemoryAppModule {
         IngestService,
         NewDialogService,
         RecallService,
+        QueryRewriter,
         RelatednessLexicon,
         VectorStoreRepository,
         SemanticIndexer,

@@ -171,6 +171,19 @@ describe('memory server with a summary and a review model', () => {
     expect(texts).toEqual(['"改过的"', '[{"type":"text","text":"评审期间新来的"}]']);
   });
 
+  it('asks the summary model for search keywords when no embedding model votes', async () => {
+    fake.script.chat({ content: '{"对话摘要": "x"}' }, { content: '{"事实": []}' }, { content: '{"修正说明": "", "修正后的对话": []}' });
+    await m.post('/process/小天', inputHistory([['user', 'I adopted a puppy from the shelter']]));
+    await waitFor(() => fake.requests.some((r) => r.body?.model === 'fake-correction'), 'the review request');
+    await m.idle();
+    expect((await m.call('GET', '/api/memory/小天/search?q=any%20new%20pets%3F')).json.results).toEqual([]);
+    fake.script.chat({ content: '{"关键词": ["dog", "puppy", "小狗"]}' });
+    const res = await m.call('GET', '/api/memory/小天/search?q=did%20he%20get%20a%20pet%3F');
+    expect(res.json.results[0].text).toBe('I adopted a puppy from the shelter');
+    const last = fake.requests.filter((r) => r.path === '/v1/chat/completions').at(-1);
+    expect(last?.body).toMatchObject({ model: 'fake-summary', temperature: 0 });
+  });
+
   it('/new_dialog cancels a running review', async () => {
     fake.script.chat({ content: '{"对话摘要": "x"}' }, { content: '{"事实": []}' }, { content: '{"修正说明": "", "修正后的对话": []}', delayMs: 2000 });
     await m.post('/process/小天', inputHistory([['user', '你好']]));

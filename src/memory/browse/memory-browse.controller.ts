@@ -60,7 +60,7 @@ export class MemoryBrowseController {
   @Get('search')
   @ApiOperation({ summary: 'Recall: ranked turns and summaries with the retrievers that found them' })
   async search(@Param('name', LanlanNamePipe) name: string, @Query() q: SearchQueryDto) {
-    const hits = await this.recall.search(name, { query: q.q, k: q.k, from: date(q.from), to: date(q.to), sessionId: q.session });
+    const hits = await this.recall.search(name, { query: q.q, k: q.k, from: date(q.from), to: date(q.to), sessionId: q.session, modelExpansion: true });
     return {
       results: hits.map((h) => ({ id: h.sourceId, kind: h.kind === 'original' ? 'turn' : h.kind, text: h.text, speaker: h.speaker, timestamp: h.timestamp, sessionId: h.sessionId, score: h.score, retrievers: h.retrievers })),
     };

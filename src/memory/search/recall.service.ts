@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CharactersService } from '../../shared/config/characters.service';
 import { CLOCK, type Clock } from '../dialog/clock.token';
 import { localTimestamp, parseLocalTimestamp } from '../time-index/local-time';
@@ -6,6 +6,7 @@ import { TimeIndexRepository } from '../time-index/time-index.repository';
 import { EMBEDDING, type EmbeddingPort } from '../embedding/embedding.port';
 import { VectorStoreRepository } from '../semantic/vector-store.repository';
 import { docsByIds, type DocFilter, type DocKind, type LexicalHit } from './search-index.store';
+import { QueryRewriter } from './query-rewriter.service';
 import { tokenize } from './tokenizer';
 
 export type Retriever = 'lexical' | 'vector';
@@ -21,8 +22,10 @@ export interface RecallQuery {
   readonly retrievers?: readonly Retriever[];
   /** Overrides the embedder's fusion weight (benchmarks). */
   readonly vectorWeight?: number;
-  /** Related-word expansion (WordNet); default on. */
+  /** Related-word expansion (WordNet, Chinese characters); default on. */
   readonly expand?: boolean;
+  /** Ask the summary model for search keywords when no embedding model votes (interactive searches). */
+  readonly modelExpansion?: boolean;
 }
 
 export interface RecallHit {
@@ -58,6 +61,7 @@ export class RecallService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly vectors: VectorStoreRepository,
     @Inject(EMBEDDING) private readonly embedder: EmbeddingPort,
+    @Optional() private readonly rewriter?: QueryRewriter,
   ) {}
 
   async search(name: string, q: RecallQuery): Promise<RecallHit[]> {
@@ -67,7 +71,7 @@ export class RecallService {
     const use = new Set<Retriever>(q.retrievers ?? (vectorWeight > 0 ? ['lexical', 'vector'] : ['lexical']));
     const depth = Math.max(50, k * 5);
     const [lexical, vector] = await Promise.all([
-      use.has('lexical') ? this.timeIndex.searchLexical(name, tokenize(q.query), filter, depth, q.expand !== false) : [],
+      use.has('lexical') ? this.lexicalHits(name, q, filter, depth, vectorWeight) : [],
       use.has('vector') ? this.vectorHits(name, q.query, filter, depth) : [],
     ]);
     const fused = new Map<number, { hit: LexicalHit; score: number; retrievers: Set<Retriever> }>();
@@ -103,6 +107,11 @@ export class RecallService {
         score,
         retrievers: [...retrievers],
       }));
+  }
+
+  private async lexicalHits(name: string, q: RecallQuery, filter: DocFilter, limit: number, vectorWeight: number): Promise<LexicalHit[]> {
+    const modelTerms = q.modelExpansion && q.expand !== false && vectorWeight === 0 && this.rewriter ? await this.rewriter.expand(q.query) : [];
+    return this.timeIndex.searchLexical(name, tokenize(q.query), filter, limit, q.expand !== false, modelTerms);
   }
 
   /** Nearest documents by the embedder's vectors, resolved to their text. */

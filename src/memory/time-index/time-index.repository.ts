@@ -194,9 +194,11 @@ export class TimeIndexRepository implements OnModuleDestroy {
   }
 
   /** BM25 recall over this character's turns and summaries. */
-  async searchLexical(name: string, terms: readonly string[], filter: DocFilter, limit: number, expand = true): Promise<LexicalHit[]> {
+  async searchLexical(name: string, terms: readonly string[], filter: DocFilter, limit: number, expand = true, extraTerms: readonly string[] = []): Promise<LexicalHit[]> {
     if (!this.exists(name)) return [];
-    return lexicalSearch(await this.dataSource(name), terms, expand ? this.expansion.forQuery(terms) : undefined, filter, limit);
+    const expansion = expand ? this.expansion.forQuery(terms) : undefined;
+    const withExtra = expansion && { ...expansion, anyColumn: [...expansion.anyColumn, ...extraTerms.filter((t) => !terms.includes(t))] };
+    return lexicalSearch(await this.dataSource(name), terms, withExtra, filter, limit);
   }
 
   /** Closes a character's file (before it is renamed or removed). */

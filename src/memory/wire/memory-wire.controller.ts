@@ -86,7 +86,7 @@ export class MemoryWireController {
   @Header('content-type', JSON_TYPE)
   async searchForMemory(@Param('name', LanlanNamePipe) name: string, @Param('query') query: string): Promise<string> {
     // The intended N.E.K.O. layout (V0 never produced it: its vector store was switched off).
-    const hits = await this.recall.search(name, { query, k: 5 });
+    const hits = await this.recall.search(name, { query, k: 5, modelExpansion: true });
     const fragments = hits.length > 0 ? hits.map((h, i) => `记忆片段${i + 1} | \n${h.speaker} | ${h.text}\n`).join('\n') : '（暂无相关记忆片段。）';
     return JSON.stringify(`======${name}尝试回忆=====\n${query}\n\n=====${name}的相关记忆=====\n${fragments}`);
   }
