@@ -8,6 +8,9 @@ export const EXTERNAL = [
   // native addons / files next to their code
   'zeromq',
   '@node-rs/*',
+  '@huggingface/*',
+  'onnxruntime-node',
+  'sharp',
   'better-sqlite3',
   '@lancedb/*',
   'apache-arrow',

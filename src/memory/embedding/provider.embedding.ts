@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import type { CoreConfig } from '../../shared/config/core-config.derive';
 import type { EmbeddingPort } from './embedding.port';
 import { HashedEmbedding } from './hashed.embedding';
+import { LocalModelEmbedding } from './local-model.embedding';
 
 /** Embedding model per assist provider, used with that provider's URL and key unless the user sets one. */
 const PROVIDER_EMBEDDING_MODELS: Readonly<Record<string, string>> = {
@@ -28,15 +31,23 @@ export function embeddingEndpoint(cfg: CoreConfig, file: Record<string, unknown>
   return fallback && cfg.assist.apiKey && !cfg.isFreeVersion ? { model: fallback, url: cfg.assist.url, apiKey: cfg.assist.apiKey } : undefined;
 }
 
+/** A local model folder: NEKO_EMBEDDING_MODEL_DIR, or `embeddingModelPath` in core_config.json (ours). */
+export function localModelFolder(file: Record<string, unknown>, env = process.env): string | undefined {
+  const path = env.NEKO_EMBEDDING_MODEL_DIR?.trim() || (typeof file.embeddingModelPath === 'string' ? file.embeddingModelPath.trim() : '');
+  return path && existsSync(join(path, 'onnx', 'model.onnx')) ? path : undefined;
+}
+
 /**
- * The configured embedder: the provider's OpenAI-compatible /embeddings when one is set up
- * (batched, dimension taken from its answers), otherwise the offline hashed embedder. The model id
- * includes the endpoint's model, so switching re-indexes into a new table instead of mixing vectors.
+ * The configured embedder, first match wins: a local ONNX model folder supplied by the user; the
+ * provider's OpenAI-compatible /embeddings (batched, dimension taken from its answers); otherwise
+ * the offline hashed embedder. Model ids differ per choice, so switching re-indexes into a new
+ * table instead of mixing vectors.
  */
 @Injectable()
 export class ConfiguredEmbedding implements EmbeddingPort {
   private readonly logger = new Logger(ConfiguredEmbedding.name);
   private readonly hashed = new HashedEmbedding();
+  private local: LocalModelEmbedding | undefined;
 
   constructor(private readonly coreConfig: CoreConfigService) {}
 
@@ -44,16 +55,28 @@ export class ConfiguredEmbedding implements EmbeddingPort {
     return embeddingEndpoint(await this.coreConfig.config(), await this.coreConfig.read());
   }
 
+  /** The local model when one is configured (loaded once per folder). */
+  private async localModel(): Promise<LocalModelEmbedding | undefined> {
+    const folder = localModelFolder(await this.coreConfig.read());
+    if (!folder) return undefined;
+    if (this.local?.folder !== folder) this.local = new LocalModelEmbedding(folder);
+    return this.local;
+  }
+
   async modelId(): Promise<string> {
+    const local = await this.localModel();
+    if (local) return local.modelId();
     const ep = await this.endpoint();
     return ep ? `provider-${ep.model}` : this.hashed.modelId();
   }
 
   async fusionWeight(): Promise<number> {
-    return (await this.endpoint()) ? 1 : this.hashed.fusionWeight();
+    return (await this.localModel()) || (await this.endpoint()) ? 1 : this.hashed.fusionWeight();
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const local = await this.localModel();
+    if (local) return local.embed(texts);
     const ep = await this.endpoint();
     if (!ep) return this.hashed.embed(texts);
     const out: Float32Array[] = [];
