@@ -11,6 +11,7 @@ import { TimeIndexRepository } from '../../src/memory/time-index/time-index.repo
 import { createBootContext } from '../../src/shared/lifecycle/boot-context';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { freePortEnv } from '../support/boot-context';
+import { waitFor } from '../support/free-port';
 
 jest.setTimeout(30_000);
 
@@ -62,12 +63,15 @@ describe('semantic memory in LanceDB (real directory)', () => {
     expect(hits[0].text).toBe('note number 7 about cats');
     expect([...hits[0].retrievers].sort()).toEqual(['lexical', 'vector']);
 
+    // A new model in core_config.json: the server re-indexes in the background by itself.
     useProvider('emb-b');
+    await waitFor(async () => JSON.stringify(await indexer.progress('test')) === JSON.stringify({ model: 'provider-emb-b', pending: 0, indexed: 70 }), 'background re-index', 15_000);
+    // Progress is reported batch by batch.
+    await store.storeMessages('test', 's2', turns);
     const seen: number[] = [];
     await indexer.catchUp('test', (p) => seen.push(p.pending));
-    expect(seen[seen.length - 1]).toBe(0);
-    expect(seen[0]).toBeGreaterThan(0);
-    expect(await indexer.progress('test')).toEqual({ model: 'provider-emb-b', pending: 0, indexed: 70 });
+    expect(seen).toEqual([6, 0]);
+    expect(await indexer.progress('test')).toEqual({ model: 'provider-emb-b', pending: 0, indexed: 140 });
     // The old model's vectors stay in their own table; nothing was mixed.
     expect(await app.get(VectorStoreRepository).count('test', 'provider-emb-a')).toBe(70);
   });

@@ -1,4 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { debounceTime, type Subscription } from 'rxjs';
+import { CharactersService } from '../../shared/config/characters.service';
+import { CoreConfigService } from '../../shared/config/core-config.service';
 import { EMBEDDING, type EmbeddingPort } from '../embedding/embedding.port';
 import { KeyedMutex } from '../locks/keyed-mutex';
 import { finishVectorWork, nextVectorWork, readMeta, requeueAllDocs, vectorQueueSize, writeMeta } from '../search/search-index.store';
@@ -21,17 +24,48 @@ export interface IndexProgress {
  * working meanwhile).
  */
 @Injectable()
-export class SemanticIndexer {
+export class SemanticIndexer implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SemanticIndexer.name);
   private readonly jobs = new KeyedMutex();
   private readonly sinceOptimize = new Map<string, number>();
+
+  private subscription: Subscription | undefined;
+  private startTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly timeIndex: TimeIndexRepository,
     private readonly vectors: VectorStoreRepository,
     @Inject(EMBEDDING) private readonly embedder: EmbeddingPort,
+    @Optional() private readonly characters?: CharactersService,
+    @Optional() private readonly coreConfig?: CoreConfigService,
   ) {
     process.env.LANCEDB_LOG ??= 'error';
+  }
+
+  /**
+   * In the server: catch up every character in the background at start (work left by a crash, or
+   * an embedder changed while stopped) and again whenever core_config.json changes (a new model).
+   */
+  onModuleInit(): void {
+    if (!this.characters || !this.coreConfig) return;
+    this.subscription = this.coreConfig.changes$.pipe(debounceTime(500)).subscribe(() => this.catchUpAll());
+    this.startTimer = setTimeout(() => this.catchUpAll(), 1000);
+    this.startTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    clearTimeout(this.startTimer);
+    this.subscription?.unsubscribe();
+  }
+
+  private catchUpAll(): void {
+    if (this.stopped) return;
+    void this.characters
+      ?.data()
+      .then((data) => Promise.all(data.names.map((name) => this.catchUp(name))))
+      .catch((err: unknown) => this.logger.warn(`background vector indexing failed: ${(err as Error).message}`));
   }
 
   /** Indexes everything queued for this character; `onProgress` after each batch. */
@@ -53,7 +87,7 @@ export class SemanticIndexer {
   }
 
   private async drain(name: string, onProgress?: (p: IndexProgress) => void): Promise<void> {
-    if (!this.timeIndex.exists(name)) return;
+    if (this.stopped || !this.timeIndex.exists(name)) return;
     const ds = await this.timeIndex.dataSource(name);
     const model = await this.embedder.modelId();
     if ((await readMeta(ds, 'vector_model')) !== model) {
