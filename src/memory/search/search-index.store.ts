@@ -101,9 +101,10 @@ export async function backfillDocs(ds: DataSource, expansion: Expansion): Promis
   return total;
 }
 
-/** Re-derives every document's terms when the FTS layout or term derivation changed. */
-export async function rebuildTermsIfNeeded(ds: DataSource, expansion: Expansion): Promise<boolean> {
-  if ((await readMeta(ds, 'fts_version')) === FTS_VERSION) return false;
+/** Re-derives every document's terms when the FTS layout or term derivation changed; returns how many. */
+export async function rebuildTermsIfNeeded(ds: DataSource, expansion: Expansion): Promise<number> {
+  if ((await readMeta(ds, 'fts_version')) === FTS_VERSION) return 0;
+  let rebuilt = 0;
   await ds.query(`DELETE FROM memory_fts`);
   for (let after = 0; ; ) {
     const docs = await ds.query<Array<{ id: number; text: string }>>(`SELECT id, text FROM memory_docs WHERE id > ? ORDER BY id LIMIT 500`, [after]);
@@ -115,9 +116,10 @@ export async function rebuildTermsIfNeeded(ds: DataSource, expansion: Expansion)
       }
     });
     after = docs[docs.length - 1].id;
+    rebuilt += docs.length;
   }
   await writeMeta(ds, 'fts_version', FTS_VERSION);
-  return true;
+  return rebuilt;
 }
 
 /** Weight of the related-terms column against the text's own terms in BM25. */

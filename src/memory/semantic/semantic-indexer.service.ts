@@ -90,10 +90,11 @@ export class SemanticIndexer implements OnModuleInit, OnModuleDestroy {
     if (this.stopped || !this.timeIndex.exists(name)) return;
     const ds = await this.timeIndex.dataSource(name);
     const model = await this.embedder.modelId();
-    if ((await readMeta(ds, 'vector_model')) !== model) {
+    const previous = await readMeta(ds, 'vector_model');
+    if (previous !== model) {
       await requeueAllDocs(ds);
       await writeMeta(ds, 'vector_model', model);
-      this.logger.log(`re-indexing ${name}'s memories for ${model}`);
+      if (previous !== undefined) this.logger.log(`re-indexing ${name}'s memories for ${model} (was ${previous})`);
     }
     let written = 0;
     for (;;) {

@@ -84,7 +84,8 @@ export class TimeIndexRepository implements OnModuleDestroy {
       },
     });
     await ds.initialize();
-    if (await rebuildTermsIfNeeded(ds, this.expansion)) this.logger.log(`rebuilt the recall terms of ${name}`);
+    const rebuilt = await rebuildTermsIfNeeded(ds, this.expansion);
+    if (rebuilt > 0) this.logger.log(`rebuilt the recall terms of ${rebuilt} memories of ${name}`);
     const indexed = await backfillDocs(ds, this.expansion);
     if (indexed > 0) this.logger.log(`indexed ${indexed} earlier memories of ${name} for recall`);
     return ds;
