@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { probeHealth } from '../src/launcher/health.probe';
+import { locomoGroups } from '../src/memory/cli/locomo.import';
 import { HashedEmbedding } from '../src/memory/embedding/hashed.embedding';
 import type { ChatMessage } from '../src/memory/messages/chat-message';
 import { RelatednessLexicon } from '../src/memory/relatedness/relatedness.lexicon';
@@ -36,9 +37,9 @@ function corpus(): { turns: string[]; questions: string[] } {
   const turns: string[] = [];
   const questions: string[] = [];
   for (const f of readdirSync(LOCOMO_DIR).filter((x) => x.endsWith('.json'))) {
-    const conv = JSON.parse(readFileSync(join(LOCOMO_DIR, f), 'utf8')) as Record<string, unknown>;
-    for (let s = 1; Array.isArray(conv[`session_${s}`]); s++) for (const t of conv[`session_${s}`] as Array<{ speaker: string; text: string }>) turns.push(`${t.speaker}: ${t.text}`);
-    for (const q of conv.qa as Array<{ question: string }>) questions.push(q.question);
+    for (const session of locomoGroups(join(LOCOMO_DIR, f))) turns.push(...session.messages.map((m) => m.content as string));
+    const conv = JSON.parse(readFileSync(join(LOCOMO_DIR, f), 'utf8')) as { qa: Array<{ question: string }> };
+    for (const q of conv.qa) questions.push(q.question);
   }
   return { turns, questions };
 }

@@ -103,7 +103,8 @@ export class MemoryBrowseService {
         if (kept.length !== list.length) await this.recent.write(name, kept);
       }
     });
-    await this.semantic.catchUp(name);
+    // The vector deletion is queued durably above; dropping it from LanceDB never holds up the answer.
+    void this.semantic.catchUp(name).catch(() => undefined);
   }
 
   private async mutateRecent(name: string, change: (list: ChatMessage[]) => void): Promise<void> {
