@@ -1,10 +1,12 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { WireException } from './wire.exception';
 
 /**
  * Error bodies as N.E.K.O.'s FastAPI servers send them, which its clients read:
  * HttpException → `{"detail": "<message>"}` (or a validation list for 422), unknown routes →
- * 404 `{"detail": "Not Found"}`, anything unexpected → 500 plain `Internal Server Error`.
+ * 404 `{"detail": "Not Found"}`, anything unexpected → 500 plain `Internal Server Error`;
+ * a WireException is sent as it is (the original's own error bodies).
  */
 @Catch()
 export class FastApiErrorsFilter implements ExceptionFilter {
@@ -12,12 +14,22 @@ export class FastApiErrorsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof WireException) {
+      void reply.status(exception.getStatus()).type('application/json; charset=utf-8').send(JSON.stringify(exception.body));
+      return;
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       let detail: unknown = typeof body === 'string' ? body : (body as { detail?: unknown; message?: unknown }).detail ?? (body as { message?: unknown }).message;
       if (status === Number(HttpStatus.NOT_FOUND) && typeof detail === 'string' && detail.startsWith('Cannot ')) detail = 'Not Found';
       void reply.status(status).send({ detail: detail ?? exception.message });
+      return;
+    }
+    // Fastify's own request errors (body too large, invalid JSON, unsupported media type …).
+    const fastify = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
+    if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+      void reply.status(fastify.statusCode).send({ detail: typeof fastify.message === 'string' ? fastify.message : 'Bad Request' });
       return;
     }
     this.logger.error(exception instanceof Error ? exception : String(exception));

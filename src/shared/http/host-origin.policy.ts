@@ -1,3 +1,4 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RuntimeEnv } from '../config/env.schema';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -53,4 +54,17 @@ export class HostOriginPolicy {
     if (okScheme && (isLoopbackHostname(url.hostname) || this.hosts.has(url.hostname))) return { ok: true };
     return { ok: false, reason: `Origin "${origin}" is not allowed` };
   }
+}
+
+/** Answers 403 `{"detail": …}` to every HTTP request that fails the policy, before routing. */
+export function installHostOriginGuard(app: NestFastifyApplication, env: Pick<RuntimeEnv, 'host' | 'allowedHosts' | 'allowedOrigins'>): HostOriginPolicy {
+  const policy = new HostOriginPolicy(env);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (req, reply) => {
+      const verdict = policy.check(req.headers.host, req.headers.origin);
+      if (!verdict.ok) await reply.code(403).send({ detail: verdict.reason });
+    });
+  return policy;
 }

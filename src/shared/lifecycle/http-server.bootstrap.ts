@@ -2,9 +2,10 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { CustomStrategy } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { BootContext } from '../config/config.tokens';
 import { ConfigError, EXIT_CONFIG, parseRuntimeEnv, portProblem, type PortKey } from '../config/env.schema';
-import { HostOriginPolicy } from '../http/host-origin.policy';
+import { installHostOriginGuard } from '../http/host-origin.policy';
 import { PinoLogger } from '../logging/pino.logger';
 import { createBootContext } from './boot-context';
 
@@ -13,6 +14,8 @@ export interface HttpServerDefinition {
   readonly module: (ctx: BootContext) => DynamicModule;
   /** Which configured port this server's HTTP listens on. */
   readonly portKey: Extract<PortKey, 'main' | 'memory' | 'agent'>;
+  /** Fastify options of this server (body limit, trailing slashes …). */
+  readonly fastify?: FastifyServerOptions;
   /** Extra set-up before listening (Swagger, view engine …). */
   readonly configure?: (app: NestFastifyApplication, ctx: BootContext) => void | Promise<void>;
   /** ZeroMQ (or other) strategy run inside the same process, started after HTTP listens. */
@@ -43,17 +46,10 @@ export async function bootstrapHttpServer(def: HttpServerDefinition): Promise<Ne
 
   const app = await NestFactory.create<NestFastifyApplication>(
     def.module(ctx),
-    new FastifyAdapter({ bodyLimit: 64 * 1024 * 1024 }),
+    new FastifyAdapter(def.fastify ?? { bodyLimit: 64 * 1024 * 1024 }),
     { logger, abortOnError: false },
   );
-  const policy = new HostOriginPolicy(ctx.env);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', async (req, reply) => {
-      const verdict = policy.check(req.headers.host, req.headers.origin);
-      if (!verdict.ok) await reply.code(403).send({ detail: verdict.reason });
-    });
+  installHostOriginGuard(app, ctx.env);
 
   let closing = false;
   const shutdown = (why: string): void => {

@@ -1,0 +1,79 @@
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import handlebars from 'handlebars';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BootContext } from '../../shared/config/config.tokens';
+import { setupSwagger } from '../../shared/http/swagger.setup';
+import { AllowedRootsService } from '../files/allowed-roots.service';
+import { isInside } from '../files/path-guard';
+import { WorkshopConfigService } from '../workshop/workshop-config.service';
+import { MethodNotAllowedTracker } from './method-not-allowed.tracker';
+import { UPLOAD_LIMITS } from './upload-limits.const';
+
+/** Fastify options for main: bounded JSON bodies, `/api/characters` and `/api/characters/` alike. */
+export const MAIN_FASTIFY_OPTIONS: FastifyServerOptions = {
+  bodyLimit: UPLOAD_LIMITS.jsonBodyBytes,
+  routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+};
+
+interface Mount {
+  readonly prefix: string;
+  readonly root: string;
+}
+
+/**
+ * Serves one folder under a URL prefix. Besides @fastify/static's own `..` protection, every file
+ * is checked on its real path, so a symlink inside the folder cannot expose a file outside it.
+ */
+async function mount(fastify: FastifyInstance, { prefix, root }: Mount, first: boolean): Promise<void> {
+  mkdirSync(root, { recursive: true });
+  const realRoot = realpathSync(root);
+  await fastify.register(fastifyStatic, {
+    root,
+    prefix: `${prefix}/`,
+    decorateReply: first,
+    index: false,
+    list: false,
+    dotfiles: 'deny',
+    allowedPath: (pathName) => {
+      try {
+        return isInside(realRoot, realpathSync(join(root, decodeURIComponent(pathName))));
+      } catch {
+        return true; // missing file: let @fastify/static answer 404
+      }
+    },
+    setHeaders: (res, path) => {
+      if (path.endsWith('.js') || path.endsWith('.mjs')) void res.header('content-type', 'application/javascript; charset=utf-8');
+    },
+  });
+}
+
+/**
+ * Main's HTTP set-up before it listens (spec §1.3 step 7, §3.7): multipart uploads, the static
+ * mounts (/static, /user_live2d, /user_vrm, /user_mods, /workshop), Handlebars views, 405 for a
+ * known path with the wrong method, and Swagger at /docs.
+ */
+export async function configureMainHttp(app: NestFastifyApplication, ctx: BootContext): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  app.get(MethodNotAllowedTracker).attach(fastify);
+  await fastify.register(fastifyMultipart, {
+    limits: { fileSize: UPLOAD_LIMITS.fileBytes, files: UPLOAD_LIMITS.files, fields: 50, fieldSize: 1024 * 1024, parts: UPLOAD_LIMITS.files + 50 },
+  });
+  const roots = app.get(AllowedRootsService);
+  const workshop = app.get(WorkshopConfigService);
+  const mounts: Mount[] = [
+    { prefix: '/static', root: roots.publicDir },
+    { prefix: '/user_live2d', root: ctx.dataFolder.live2dDir },
+    { prefix: '/user_vrm', root: ctx.dataFolder.vrmDir },
+  ];
+  const modFolder = await workshop.workshopPath();
+  if (existsSync(modFolder)) mounts.push({ prefix: '/user_mods', root: modFolder });
+  // [QUIRK] fixed: the original never mounted /workshop, so the workshop URLs it listed 404ed.
+  mounts.push({ prefix: '/workshop', root: (await workshop.steamWorkshopRoot()) ?? modFolder });
+  for (const [i, m] of mounts.entries()) await mount(fastify, m, i === 0);
+  app.setViewEngine({ engine: { handlebars }, templates: roots.viewsDir, options: { partials: {} } });
+  setupSwagger(app, 'N.E.K.O.-TS main server', "N.E.K.O.'s main API: configuration, characters, Live2D and VRM models, workshop, memory and agent proxies, system helpers and pages. The chat WebSocket is /ws/{lanlan_name}.");
+}

@@ -1,0 +1,80 @@
+/** A JSON text message for a character's WebSocket (spec §4.3), e.g. reload_page, catgirl_switched. */
+export type ClientMessage = Record<string, unknown> & { type: string };
+
+/** Sends one message on the character's current socket; false when it could not be delivered. */
+export type SocketSender = (message: ClientMessage) => Promise<boolean>;
+
+/** The three agent switches the main side keeps per character (spec §3.9). */
+export interface ManagerAgentFlags {
+  agent_enabled: boolean;
+  computer_use_enabled: boolean;
+  mcp_enabled: boolean;
+}
+
+/**
+ * One per defined character (spec §2.1/§5.1): the state the routers read and the hooks they call.
+ * The chat gateway (next issue) attaches the socket and drives the conversation; until then a
+ * manager is idle and messages for it are dropped.
+ */
+export class SessionManager {
+  /** Running session (text or voice). */
+  isActive = false;
+  /** Running session is a realtime (voice) one. */
+  isVoiceMode = false;
+  /** The model is producing a reply right now. */
+  isResponding = false;
+  agentFlags: ManagerAgentFlags = { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false };
+  /** Agent results waiting to be told at the next hot swap (spec §3.9 notify_task_result). */
+  readonly pendingExtraReplies: string[] = [];
+  private sender: SocketSender | undefined;
+  private endHook: ((byServer: boolean) => Promise<void>) | undefined;
+
+  constructor(
+    readonly name: string,
+    /** System prompt with {LANLAN_NAME}/{MASTER_NAME} filled in; refreshed on config changes. */
+    public prompt: string,
+    public voiceId: string,
+  ) {}
+
+  get hasSocket(): boolean {
+    return this.sender !== undefined;
+  }
+
+  /** Called by the gateway when a socket becomes authoritative (or goes away: undefined). */
+  attachSocket(sender: SocketSender | undefined): void {
+    this.sender = sender;
+  }
+
+  /** Called by the gateway with the routine that ends the running session. */
+  onEndSession(hook: ((byServer: boolean) => Promise<void>) | undefined): void {
+    this.endHook = hook;
+  }
+
+  /** Sends on the socket; a failed send forgets the socket (as N.E.K.O. does). */
+  async send(message: ClientMessage): Promise<boolean> {
+    const sender = this.sender;
+    if (!sender) return false;
+    const ok = await sender(message).catch(() => false);
+    if (!ok && this.sender === sender) this.sender = undefined;
+    return ok;
+  }
+
+  async endSession(byServer: boolean): Promise<void> {
+    if (this.endHook) await this.endHook(byServer);
+    this.isActive = false;
+    this.isVoiceMode = false;
+    this.isResponding = false;
+  }
+
+  /** Only the three known keys with boolean values are kept (spec §3.9). */
+  updateAgentFlags(flags: Record<string, unknown>): void {
+    for (const key of ['agent_enabled', 'computer_use_enabled', 'mcp_enabled'] as const) {
+      const v = flags[key];
+      if (typeof v === 'boolean') this.agentFlags[key] = v;
+    }
+  }
+
+  resetAgentFlags(): void {
+    this.agentFlags = { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false };
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isAbsolute, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import type { DataFolder } from '../../shared/data/data-folder';
+import { isPlainObject } from '../../shared/data/json-edit';
+import { DATA_FOLDER } from '../../shared/config/config.tokens';
+import { ConfigFileService } from '../../shared/config/config-file.service';
+
+/** workshop_config.json (spec §9.6). Unknown keys are kept. */
+export type WorkshopConfig = Record<string, unknown> & {
+  default_workshop_folder?: string;
+  auto_create_folder?: boolean;
+  user_mod_folder?: string;
+  WORKSHOP_PATH?: string;
+};
+
+/** workshop_config.json: the local mod folder and (on Steam machines) the workshop content root. */
+@Injectable()
+export class WorkshopConfigService extends ConfigFileService<WorkshopConfig> {
+  constructor(@Inject(DATA_FOLDER) private readonly folder: DataFolder) {
+    super(folder.configFile('workshop_config.json'), {
+      defaults: () => ({ default_workshop_folder: folder.workshopDir, auto_create_folder: true }),
+      coerce: (raw) => (isPlainObject(raw) ? (raw) : { default_workshop_folder: folder.workshopDir, auto_create_folder: true }),
+    });
+  }
+
+  /** Relative folders are taken from the user's home, as N.E.K.O. does. */
+  absolute(path: string): string {
+    return isAbsolute(path) ? resolve(path) : resolve(homedir(), path);
+  }
+
+  /** get_workshop_path(): user_mod_folder ‖ WORKSHOP_PATH ‖ default_workshop_folder ‖ <data>/workshop. */
+  async workshopPath(): Promise<string> {
+    const c = await this.read();
+    for (const key of ['user_mod_folder', 'WORKSHOP_PATH', 'default_workshop_folder'] as const) {
+      const v = c[key];
+      if (typeof v === 'string' && v.trim() !== '') return this.absolute(v);
+    }
+    return join(this.folder.root, 'workshop');
+  }
+
+  /** The Steam workshop content root when one is configured (WORKSHOP_PATH). */
+  async steamWorkshopRoot(): Promise<string | undefined> {
+    const v = (await this.read()).WORKSHOP_PATH;
+    return typeof v === 'string' && v.trim() !== '' ? this.absolute(v) : undefined;
+  }
+
+  /** Every folder the workshop features may read: the mod folder, the default folder, WORKSHOP_PATH. */
+  async allFolders(): Promise<string[]> {
+    const c = await this.read();
+    const out = new Set<string>([await this.workshopPath(), this.folder.workshopDir]);
+    for (const key of ['user_mod_folder', 'WORKSHOP_PATH', 'default_workshop_folder'] as const) {
+      const v = c[key];
+      if (typeof v === 'string' && v.trim() !== '') out.add(this.absolute(v));
+    }
+    return [...out];
+  }
+}
