@@ -3,15 +3,17 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import handlebars from 'handlebars';
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { BootContext } from '../../shared/config/config.tokens';
 import { setupSwagger } from '../../shared/http/swagger.setup';
 import { AllowedRootsService } from '../files/allowed-roots.service';
-import { isInside } from '../files/path-guard';
+import { isInside, PathGuard } from '../files/path-guard';
 import { WorkshopConfigService } from '../workshop/workshop-config.service';
 import { MethodNotAllowedTracker } from './method-not-allowed.tracker';
 import { UPLOAD_LIMITS } from './upload-limits.const';
+import { HostOriginPolicy } from '../../shared/http/host-origin.policy';
+import { MainWsAdapter } from '../websocket/main-ws.adapter';
 
 /** Fastify options for main: bounded JSON bodies, `/api/characters` and `/api/characters/` alike. */
 export const MAIN_FASTIFY_OPTIONS: FastifyServerOptions = {
@@ -30,7 +32,6 @@ interface Mount {
  */
 async function mount(fastify: FastifyInstance, { prefix, root }: Mount, first: boolean): Promise<void> {
   mkdirSync(root, { recursive: true });
-  const realRoot = realpathSync(root);
   await fastify.register(fastifyStatic, {
     root,
     prefix: `${prefix}/`,
@@ -38,9 +39,10 @@ async function mount(fastify: FastifyInstance, { prefix, root }: Mount, first: b
     index: false,
     list: false,
     dotfiles: 'deny',
-    allowedPath: (pathName) => {
+    allowedPath: (pathName, servedRoot) => {
+      const base = servedRoot ?? root;
       try {
-        return isInside(realRoot, realpathSync(join(root, decodeURIComponent(pathName))));
+        return isInside(realpathSync(base), realpathSync(join(base, decodeURIComponent(pathName))));
       } catch {
         return true; // missing file: let @fastify/static answer 404
       }
@@ -51,14 +53,26 @@ async function mount(fastify: FastifyInstance, { prefix, root }: Mount, first: b
   });
 }
 
+/** Serves files below a folder that is looked up on every request (symlink-safe like `mount`). */
+function mountDynamic(fastify: FastifyInstance, prefix: string, folder: () => Promise<string>): void {
+  fastify.get(`${prefix}/*`, async (req, reply) => {
+    const rel = (req.params as { '*': string })['*']; // already URL-decoded by the router
+    const root = await folder();
+    const file = await new PathGuard([root]).file(rel, root);
+    if (file === undefined) return reply.code(404).send({ detail: 'Not Found' });
+    return reply.sendFile(relative(realpathSync(root), file), realpathSync(root));
+  });
+}
+
 /**
  * Main's HTTP set-up before it listens (spec §1.3 step 7, §3.7): multipart uploads, the static
- * mounts (/static, /user_live2d, /user_vrm, /user_mods, /workshop), Handlebars views, 405 for a
+ * mounts (/static, /user_live2d, /user_vrm; /user_mods and /workshop follow workshop_config.json), Handlebars views, 405 for a
  * known path with the wrong method, and Swagger at /docs.
  */
 export async function configureMainHttp(app: NestFastifyApplication, ctx: BootContext): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   app.get(MethodNotAllowedTracker).attach(fastify);
+  app.useWebSocketAdapter(new MainWsAdapter(app, new HostOriginPolicy(ctx.env)));
   await fastify.register(fastifyMultipart, {
     limits: { fileSize: UPLOAD_LIMITS.fileBytes, files: UPLOAD_LIMITS.files, fields: 50, fieldSize: 1024 * 1024, parts: UPLOAD_LIMITS.files + 50 },
   });
@@ -69,11 +83,11 @@ export async function configureMainHttp(app: NestFastifyApplication, ctx: BootCo
     { prefix: '/user_live2d', root: ctx.dataFolder.live2dDir },
     { prefix: '/user_vrm', root: ctx.dataFolder.vrmDir },
   ];
-  const modFolder = await workshop.workshopPath();
-  if (existsSync(modFolder)) mounts.push({ prefix: '/user_mods', root: modFolder });
-  // [QUIRK] fixed: the original never mounted /workshop, so the workshop URLs it listed 404ed.
-  mounts.push({ prefix: '/workshop', root: (await workshop.steamWorkshopRoot()) ?? modFolder });
   for (const [i, m] of mounts.entries()) await mount(fastify, m, i === 0);
+  // The workshop folders come from workshop_config.json, which the user may change while we run:
+  // resolved per request. [QUIRK] fixed: the original never mounted /workshop (its URLs 404ed).
+  mountDynamic(fastify, '/user_mods', () => workshop.workshopPath());
+  mountDynamic(fastify, '/workshop', async () => (await workshop.steamWorkshopRoot()) ?? (await workshop.workshopPath()));
   app.setViewEngine({ engine: { handlebars }, templates: roots.viewsDir, options: { partials: {} } });
   setupSwagger(app, 'N.E.K.O.-TS main server', "N.E.K.O.'s main API: configuration, characters, Live2D and VRM models, workshop, memory and agent proxies, system helpers and pages. The chat WebSocket is /ws/{lanlan_name}.");
 }

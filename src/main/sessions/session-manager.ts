@@ -26,6 +26,8 @@ export class SessionManager {
   agentFlags: ManagerAgentFlags = { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false };
   /** Agent results waiting to be told at the next hot swap (spec §3.9 notify_task_result). */
   readonly pendingExtraReplies: string[] = [];
+  /** The chat engine handling start/stream/end/pause frames (attached by the chat module). */
+  chat: ((frame: Record<string, unknown>) => Promise<void>) | undefined;
   private sender: SocketSender | undefined;
   private endHook: ((byServer: boolean) => Promise<void>) | undefined;
 

@@ -24,9 +24,11 @@ export class WorkshopConfigService extends ConfigFileService<WorkshopConfig> {
     });
   }
 
-  /** Relative folders are taken from the user's home, as N.E.K.O. does. */
+  /** `~/x` and relative folders are taken from the user's home, as N.E.K.O. does. */
   absolute(path: string): string {
-    return isAbsolute(path) ? resolve(path) : resolve(homedir(), path);
+    const p = path.trim();
+    if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) return resolve(homedir(), p.slice(2));
+    return isAbsolute(p) ? resolve(p) : resolve(homedir(), p);
   }
 
   /** get_workshop_path(): user_mod_folder ‖ WORKSHOP_PATH ‖ default_workshop_folder ‖ <data>/workshop. */
