@@ -56,6 +56,8 @@ export async function startMainApp(options: MainHarnessOptions = {}): Promise<Ma
   const root = join(mkdtempSync(join(tmpdir(), 'neko-main-')), 'N.E.K.O');
   if (options.fixture !== false) cpSync(NEKO_FIXTURE, root, { recursive: true });
   const ctx = await createBootContext('main', { ...(await freePortEnv()), NEKO_DATA_DIR: root, NEKO_ZMQ_LINGER_MS: '0', ...options.env });
+  // The fixture's workshop folder is "~/Documents/N.E.K.O/workshop": keep tests out of the real home.
+  writeFileSync(join(root, 'config', 'workshop_config.json'), JSON.stringify({ default_workshop_folder: join(root, 'workshop'), auto_create_folder: true }, null, 4));
   if (options.coreConfig) writeFileSync(join(root, 'config', 'core_config.json'), JSON.stringify(options.coreConfig, null, 2));
   let memory: NestFastifyApplication | undefined;
   if (options.memory) {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { promises as fs } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { DataFolder } from '../../shared/data/data-folder';
@@ -55,6 +56,8 @@ export class WorkshopConfigService extends ConfigFileService<WorkshopConfig> {
       const v = c[key];
       if (typeof v === 'string' && v.trim() !== '') out.add(this.absolute(v));
     }
-    return [...out];
+    // A configured "folder" that is a file is no folder: it never widens what may be read.
+    const stats = await Promise.all([...out].map((p) => fs.stat(p).catch(() => undefined)));
+    return [...out].filter((_, i) => stats[i] === undefined || stats[i].isDirectory());
   }
 }

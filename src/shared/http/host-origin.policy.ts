@@ -56,6 +56,21 @@ export class HostOriginPolicy {
   }
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A state-changing request without Origin (old browsers, some embedded web views) is judged by the
+ * origin of its Referer instead, so a foreign page cannot slip a POST through without one.
+ */
+function stateChangingReferer(method: string, referer: string | undefined): string | undefined {
+  if (SAFE_METHODS.has(method.toUpperCase()) || !referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return 'null';
+  }
+}
+
 /** Answers 403 `{"detail": …}` to every HTTP request that fails the policy, before routing. */
 export function installHostOriginGuard(app: NestFastifyApplication, env: Pick<RuntimeEnv, 'host' | 'allowedHosts' | 'allowedOrigins'>): HostOriginPolicy {
   const policy = new HostOriginPolicy(env);
@@ -63,7 +78,7 @@ export function installHostOriginGuard(app: NestFastifyApplication, env: Pick<Ru
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', async (req, reply) => {
-      const verdict = policy.check(req.headers.host, req.headers.origin);
+      const verdict = policy.check(req.headers.host, req.headers.origin ?? stateChangingReferer(req.method, req.headers.referer));
       if (!verdict.ok) await reply.code(403).send({ detail: verdict.reason });
     });
   return policy;
