@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Module, type DynamicModule, type InjectionToken } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_NAME } from '../data/data-folder';
 
 /** Extra fields a process adds to its /health answer (the agent adds agent_flags). */
@@ -11,6 +12,7 @@ interface HealthIdentity {
   readonly instanceId: string;
 }
 
+@ApiTags('health')
 @Controller()
 class HealthController {
   constructor(
@@ -20,6 +22,7 @@ class HealthController {
 
   /** V1 shape: {"app": "N.E.K.O", "service", "status": "ok", "instance_id", ...extras}. */
   @Get('health')
+  @ApiOperation({ summary: 'Liveness: app, service, status and instance id' })
   health(): Record<string, unknown> {
     return { app: APP_NAME, service: this.identity.service, status: 'ok', instance_id: this.identity.instanceId, ...this.extras() };
   }
