@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { createValidationPipe } from '../shared/http/validation.pipe';
+import { MemoryAdminController } from './admin/memory-admin.controller';
+import { MemoryAdminService } from './admin/memory-admin.service';
 import { MemoryBrowseController } from './browse/memory-browse.controller';
 import { MemoryBrowseService } from './browse/memory-browse.service';
 import type { BootContext } from '../shared/config/config.tokens';
@@ -36,11 +38,12 @@ export class MemoryAppModule {
     return {
       module: MemoryAppModule,
       imports: [ConfigModule.forRoot(ctx), HealthModule.register({ service: 'memory', instanceId: ctx.instanceId })],
-      controllers: [MemoryWireController, MemoryBrowseController],
+      controllers: [MemoryWireController, MemoryAdminController, MemoryBrowseController],
       providers: [
         { provide: APP_FILTER, useClass: FastApiErrorsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         MemoryBrowseService,
+        MemoryAdminService,
         { provide: WRITE_LOCKS, useValue: new KeyedMutex() },
         { provide: CLOCK, useValue: () => new Date() },
         { provide: CHAT_MODEL, useClass: OpenAiChatModelAdapter },

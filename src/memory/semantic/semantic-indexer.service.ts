@@ -73,6 +73,11 @@ export class SemanticIndexer implements OnModuleInit, OnModuleDestroy {
     return this.jobs.run(name, () => this.drain(name, onProgress));
   }
 
+  /** Runs `work` while no indexing job of this character runs (renaming or removing its stores). */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return this.jobs.run(name, work);
+  }
+
   /** Queues every document for re-embedding (the next catch-up rebuilds all vectors). */
   async requeueAll(name: string): Promise<void> {
     if (!this.timeIndex.exists(name)) return;

@@ -144,6 +144,13 @@ export class VectorStoreRepository implements OnModuleDestroy {
     this.connections.delete(name);
   }
 
+  /** Like close(), but waits until the connection is closed (before the folder is renamed or removed). */
+  async release(name: string): Promise<void> {
+    const connection = this.connections.get(name);
+    this.close(name);
+    await connection?.then((c) => c.close()).catch(() => undefined);
+  }
+
   onModuleDestroy(): void {
     for (const name of [...this.connections.keys()]) this.close(name);
   }

@@ -26,12 +26,17 @@ export class SettingsService {
     private readonly characters: CharactersService,
   ) {}
 
+  /** `settings_{L}.json` in the memory folder. */
+  path(name: string): string {
+    return join(this.folder.memoryDir, `settings_${name}.json`);
+  }
+
   async get(name: string): Promise<Settings> {
     const data = await this.characters.data();
     const master = data.masterName;
     let stored: unknown;
     try {
-      stored = JSON.parse(await fs.readFile(join(this.folder.memoryDir, `settings_${name}.json`), 'utf8'));
+      stored = JSON.parse(await fs.readFile(this.path(name), 'utf8'));
     } catch {
       stored = undefined;
     }

@@ -1,0 +1,124 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { wireBody } from '../http/wire-body.pipe';
+import { send } from '../memory-router/peer-answer.util';
+import { AdminControlDto, AgentFlagsDto, AvailabilityDto, NotifyTaskResultDto, SuccessAnswerDto, TaskStatusDto } from './agent-router.dto';
+import { AgentProxyService } from './agent-proxy.service';
+import { AgentRouterService } from './agent-router.service';
+
+/** FastAPI's 422 for a body that is not a JSON object (`payload: dict = Body(...)`). */
+const notADict = () => ({ detail: [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary' }] });
+
+/** N.E.K.O.'s agent router (spec §3.9): a thin proxy of the agent server plus main's own agent state. */
+@ApiTags('agent')
+@Controller('api/agent')
+export class AgentRouterController {
+  constructor(
+    private readonly agent: AgentRouterService,
+    private readonly proxy: AgentProxyService,
+  ) {}
+
+  @Post('flags')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Set a character's agent switches and forward the channel flags to the agent" })
+  @ApiBody({ type: AgentFlagsDto })
+  @ApiOkResponse({ type: SuccessAnswerDto })
+  @ApiResponse({ status: 404, description: '{"success": false, "error": "lanlan not found"}' })
+  @ApiResponse({ status: 502, description: '{"success": false, "error": "tool_server forward failed: …"} (switches reset to off)' })
+  async setFlags(@Body(wireBody(AgentFlagsDto, { status: 400 })) body: AgentFlagsDto): Promise<unknown> {
+    return send(await this.agent.setFlags(body));
+  }
+
+  @Get('flags')
+  @ApiOperation({ summary: "The agent's flags, analyzer switch and one-shot notification" })
+  @ApiResponse({ status: 502, description: '{"success": false, "error": "tool_server down"}' })
+  async flags(): Promise<unknown> {
+    return send(await this.proxy.flags());
+  }
+
+  @Get('health')
+  @ApiOperation({ summary: 'Agent server health: {"status": "ok", "tool": {...}} or 502 {"status": "down"}' })
+  async health(): Promise<unknown> {
+    return send(await this.proxy.health());
+  }
+
+  @Get('computer_use/availability')
+  @ApiOperation({ summary: 'Whether computer use can run' })
+  @ApiOkResponse({ type: AvailabilityDto })
+  async computerUse(): Promise<unknown> {
+    return send(await this.proxy.availability('computer_use'));
+  }
+
+  @Get('mcp/availability')
+  @ApiOperation({ summary: 'Whether MCP tools are available' })
+  @ApiOkResponse({ type: AvailabilityDto })
+  async mcp(): Promise<unknown> {
+    return send(await this.proxy.availability('mcp'));
+  }
+
+  @Get('browser_use/availability')
+  @ApiOperation({ summary: 'Whether browser use can run (agent V1)' })
+  @ApiOkResponse({ type: AvailabilityDto })
+  async browserUse(): Promise<unknown> {
+    return send(await this.proxy.availability('browser_use'));
+  }
+
+  @Get('user_plugin/availability')
+  @ApiOperation({ summary: 'User-plugin server availability (not part of N.E.K.O.-TS: always 502 not ready)' })
+  @ApiResponse({ status: 502, type: AvailabilityDto })
+  userPlugin(): unknown {
+    return send(this.proxy.userPluginAvailability());
+  }
+
+  @Get('capabilities')
+  @ApiOperation({ summary: "The agent's MCP tool list" })
+  async capabilities(): Promise<unknown> {
+    return send(await this.proxy.capabilities());
+  }
+
+  @Post('notify_config_changed')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Tell the agent that the API settings changed (it rebuilds its model adapters)' })
+  async notifyConfigChanged(): Promise<unknown> {
+    return send(await this.proxy.notifyConfigChanged());
+  }
+
+  @Get('tasks')
+  @ApiOperation({ summary: "The agent's tasks (pass-through)" })
+  async tasks(): Promise<unknown> {
+    return send(await this.proxy.tasks());
+  }
+
+  @Get('tasks/:task_id')
+  @ApiParam({ name: 'task_id' })
+  @ApiOperation({ summary: 'One agent task (pass-through)' })
+  async task(@Param('task_id') id: string): Promise<unknown> {
+    return send(await this.proxy.task(id));
+  }
+
+  @Get('task_status')
+  @ApiOperation({ summary: 'Task HUD: the tasks with defaults, counted by status' })
+  @ApiOkResponse({ type: TaskStatusDto })
+  async taskStatus(): Promise<unknown> {
+    return send(await this.proxy.taskStatus());
+  }
+
+  @Post('admin/control')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Agent admin action, forwarded verbatim (enable_analyzer, disable_analyzer, end_all)' })
+  @ApiBody({ type: AdminControlDto })
+  async adminControl(@Body(wireBody(AdminControlDto, { status: 422, shape: notADict })) body: AdminControlDto): Promise<unknown> {
+    return send(await this.proxy.adminControl({ ...body }));
+  }
+
+  @Post('notify_task_result')
+  @HttpCode(200)
+  @ApiOperation({ summary: "The agent's task result for a character (told at its next hot swap)" })
+  @ApiBody({ type: NotifyTaskResultDto })
+  @ApiOkResponse({ type: SuccessAnswerDto })
+  @ApiResponse({ status: 400, description: '{"success": false, "error": "text required"}' })
+  @ApiResponse({ status: 404, description: '{"success": false, "error": "lanlan not found"}' })
+  async notifyTaskResult(@Body(wireBody(NotifyTaskResultDto, { status: 400, shape: () => ({ success: false, error: 'text required' }) })) body: NotifyTaskResultDto): Promise<unknown> {
+    return send(await this.agent.notifyTaskResult(body));
+  }
+}
