@@ -42,6 +42,8 @@ export interface MainHarnessOptions {
   /** core_config.json to write before start. */
   readonly coreConfig?: Record<string, unknown>;
   readonly env?: Record<string, string>;
+  /** Runs on the data folder after the fixture is copied and before main boots (e.g. workshop_config.json, whose folders are mounted at boot). */
+  readonly prepare?: (root: string) => void | Promise<void>;
 }
 
 /** Percent-encodes non-ASCII characters only (ASCII escapes written in a test path are kept). */
@@ -59,6 +61,7 @@ export async function startMainApp(options: MainHarnessOptions = {}): Promise<Ma
   // The fixture's workshop folder is "~/Documents/N.E.K.O/workshop": keep tests out of the real home.
   writeFileSync(join(root, 'config', 'workshop_config.json'), JSON.stringify({ default_workshop_folder: join(root, 'workshop'), auto_create_folder: true }, null, 4));
   if (options.coreConfig) writeFileSync(join(root, 'config', 'core_config.json'), JSON.stringify(options.coreConfig, null, 2));
+  await options.prepare?.(root);
   let memory: NestFastifyApplication | undefined;
   if (options.memory) {
     const memoryCtx = await createBootContext('memory', { ...process.env, NEKO_DATA_DIR: root, ...portsOf(ctx) });

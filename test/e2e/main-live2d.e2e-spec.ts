@@ -1,0 +1,325 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { startMainApp, type MainHarness } from '../support/main-app.harness';
+import { buildModel, MODEL3, patchCentralSizes, zip } from '../fixtures/models/live2d-fixtures';
+
+jest.setTimeout(60_000);
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- file contents asserted field by field
+
+const ITEM = '3012345678';
+
+function write(path: string, content: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}
+
+/**
+ * Data folder of these tests: the fixture's hiyori, a rich model with a CJK name, a mod folder
+ * (user_mod_folder → /user_mods), a Steam workshop root (WORKSHOP_PATH → /workshop), and symlinks
+ * that point outside every root.
+ */
+function prepare(outside: string) {
+  return (root: string): void => {
+    write(join(outside, 'secret.motion3.json'), '{"secret": true}');
+    write(join(outside, 'evil', 'evil.model3.json'), '{"Version": 3}');
+    writeFileSync(join(root, 'config', 'workshop_config.json'), JSON.stringify({ default_workshop_folder: join(root, 'workshop'), auto_create_folder: true, user_mod_folder: join(root, 'mods'), WORKSHOP_PATH: join(root, 'steam') }, null, 4));
+    buildModel(join(root, 'live2d', '小天模型'), '小天模型');
+    symlinkSync(join(outside, 'secret.motion3.json'), join(root, 'live2d', 'hiyori', 'secret.motion3.json'));
+    symlinkSync(join(outside, 'evil'), join(root, 'live2d', 'escape'));
+    mkdirSync(join(root, 'live2d', 'empty_model'), { recursive: true });
+    write(join(root, 'mods', 'modA', 'modA.model3.json'), JSON.stringify(MODEL3('modA')));
+    write(join(root, 'mods', 'pack', 'deep', 'hiyori', 'hiyori.model3.json'), JSON.stringify(MODEL3('hiyori')));
+    buildModel(join(root, 'steam', ITEM), 'luna');
+  };
+}
+
+describe('main Live2D router /api/live2d', () => {
+  let h: MainHarness;
+  let outside: string;
+  beforeEach(async () => {
+    outside = mkdtempSync(join(tmpdir(), 'neko-outside-'));
+    h = await startMainApp({ prepare: prepare(outside) });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const model3Of = (dir: string): Json => JSON.parse(readFileSync(join(h.root, 'live2d', dir, `${dir}.model3.json`), 'utf8')) as Json;
+
+  it('GET /models lists every root (bare array), the URLs load through the static mounts, symlink escapes are not listed', async () => {
+    const res = await h.request('GET', '/api/live2d/models');
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.json)).toBe(true);
+    expect(res.json).toEqual(
+      expect.arrayContaining([
+        { name: 'hiyori', path: '/user_live2d/hiyori/hiyori.model3.json', source: 'documents' },
+        { name: '小天模型', path: '/user_live2d/小天模型/小天模型.model3.json', source: 'documents' },
+        { name: 'modA', path: '/user_mods/modA/modA.model3.json', source: 'user_mods' },
+        { name: 'hiyori_user_mods', path: '/user_mods/pack/deep/hiyori/hiyori.model3.json', source: 'user_mods' },
+      ]),
+    );
+    const names = (res.json as Json[]).map((m) => m.name as string);
+    expect(names).not.toContain('escape');
+    expect(names).not.toContain('evil');
+    for (const m of res.json as Json[]) {
+      const file = await h.request('GET', m.path as string);
+      expect({ path: m.path as string, status: file.status }).toEqual({ path: m.path as string, status: 200 });
+      expect(file.json.Version).toBe(3);
+    }
+    const simple = await h.request('GET', '/api/live2d/models?simple=true');
+    expect(simple.json).toEqual({ success: true, models: names });
+    expect((await h.request('GET', '/api/live2d/models?simple=banana')).status).toBe(422);
+    // Every listed name works with the other endpoints, also the renamed collision.
+    for (const name of names) {
+      const res = await h.request('GET', `/api/live2d/model_config/${encodeURIComponent(name)}`);
+      expect({ name, status: res.status, success: res.json.success }).toEqual({ name, status: 200, success: true });
+    }
+  });
+
+  it('GET model_config adds missing FileReferences keys and writes back with indent 4; POST copies Motions/Expressions only', async () => {
+    const res = await h.request('GET', '/api/live2d/model_config/hiyori');
+    expect(res.json).toEqual({ success: true, config: { Version: 3, FileReferences: { Moc: 'hiyori.moc3', Textures: [], Motions: {}, Expressions: [] } } });
+    const raw = readFileSync(join(h.root, 'live2d', 'hiyori', 'hiyori.model3.json'), 'utf8');
+    expect(raw).toContain('\n    "FileReferences": {\n        "Moc"');
+    expect(await h.request('GET', '/api/live2d/model_config/nope')).toMatchObject({ status: 404, json: { success: false, error: '模型目录不存在' } });
+    expect(await h.request('GET', '/api/live2d/model_config/empty_model')).toMatchObject({ status: 404, json: { success: false, error: '模型配置文件不存在' } });
+
+    const motions = { Idle: [{ File: 'motions/idle.motion3.json' }] };
+    const post = await h.request('POST', '/api/live2d/model_config/hiyori', { json: { FileReferences: { Motions: motions, Moc: 'evil.moc3' }, Version: 99 } });
+    expect(post).toMatchObject({ status: 200, json: { success: true, message: '模型配置已更新' } });
+    expect(model3Of('hiyori')).toEqual({ Version: 3, FileReferences: { Moc: 'hiyori.moc3', Textures: [], Motions: motions, Expressions: [] } });
+    expect(await h.request('POST', '/api/live2d/model_config/nope', { json: {} })).toMatchObject({ status: 404, json: { error: '模型目录不存在' } });
+  });
+
+  it('emotion_mapping: derived from FileReferences, then saved (常驻 ignored for motions, unsafe paths dropped, indent 2, CJK unescaped)', async () => {
+    const name = encodeURIComponent('小天模型');
+    const derived = await h.request('GET', `/api/live2d/emotion_mapping/${name}`);
+    expect(derived.json).toEqual({
+      success: true,
+      config: {
+        motions: { happy: ['motions/happy.motion3.json'], Idle: ['motions/idle.motion3.json'] },
+        expressions: { happy: ['expressions/smile.exp3.json'], neutral: ['expressions/plain.exp3.json'] },
+      },
+    });
+    const body = {
+      motions: { happy: ['motions\\happy.motion3.json', './motions/talk.motion3.json', '../../config/x.motion3.json', '/etc/passwd', 7], 常驻: ['motions/idle.motion3.json'] },
+      expressions: { happy: ['expressions/smile.exp3.json'], 常驻: ['expressions/plain.exp3.json'] },
+    };
+    expect(await h.request('POST', `/api/live2d/emotion_mapping/${name}`, { json: body })).toMatchObject({ status: 200, json: { success: true, message: '情绪映射配置已保存' } });
+    const file = join(h.root, 'live2d', '小天模型', '小天模型.model3.json');
+    const raw = readFileSync(file, 'utf8');
+    expect(raw).toContain('\n  "FileReferences": {');
+    expect(raw).toContain('"常驻"');
+    const saved = JSON.parse(raw) as Json;
+    expect(saved.FileReferences.Motions).toEqual({ happy: [{ File: 'motions/happy.motion3.json' }, { File: 'motions/talk.motion3.json' }] });
+    expect(saved.FileReferences.Expressions).toEqual([
+      { Name: 'plain', File: 'expressions/plain.exp3.json' },
+      { Name: 'happy_smile', File: 'expressions/smile.exp3.json' },
+      { Name: '常驻_plain', File: 'expressions/plain.exp3.json' },
+    ]);
+    expect(saved.EmotionMapping).toEqual(body);
+    expect(saved.Groups).toBeDefined(); // untouched keys kept
+    expect((await h.request('GET', `/api/live2d/emotion_mapping/${name}`)).json).toEqual({ success: true, config: body });
+
+    expect(await h.request('POST', `/api/live2d/emotion_mapping/${name}`, { json: {} })).toMatchObject({ status: 400, json: { success: false, error: '无效的数据' } });
+    expect(await h.request('POST', `/api/live2d/emotion_mapping/${name}`, { json: { motions: 'x' } })).toMatchObject({ status: 400, json: { error: '无效的数据' } });
+    expect(await h.request('POST', '/api/live2d/emotion_mapping/nope', { json: body })).toMatchObject({ status: 404, json: { error: '模型目录不存在' } });
+    expect(await h.request('GET', '/api/live2d/emotion_mapping/empty_model')).toMatchObject({ status: 404, json: { error: '模型配置文件不存在' } });
+  });
+
+  it('model_files lists motions and expressions recursively, without symlinks leading outside; the files load by URL', async () => {
+    const res = await h.request('GET', `/api/live2d/model_files/${encodeURIComponent('小天模型')}`);
+    expect(res.json).toEqual({
+      success: true,
+      motion_files: ['motions/happy.motion3.json', 'motions/idle.motion3.json', 'motions/talk.motion3.json'],
+      expression_files: ['expressions/plain.exp3.json', 'expressions/smile.exp3.json'],
+    });
+    for (const f of res.json.motion_files as string[]) expect((await h.request('GET', `/user_live2d/小天模型/${f}`)).status).toBe(200);
+    const hiyori = await h.request('GET', '/api/live2d/model_files/hiyori');
+    expect(hiyori.json).toEqual({ success: true, motion_files: [], expression_files: [] });
+    expect((await h.request('GET', '/user_live2d/hiyori/secret.motion3.json')).status).not.toBe(200);
+    expect((await h.request('GET', '/user_live2d/escape/evil.model3.json')).status).not.toBe(200);
+    expect((await h.request('GET', '/api/live2d/model_files/nope')).json).toEqual({ success: false, error: '模型 nope 不存在' });
+  });
+
+  it('model_parameters reads the cdi3; save/load_model_parameters round-trip parameters.json', async () => {
+    const name = encodeURIComponent('小天模型');
+    expect((await h.request('GET', `/api/live2d/model_parameters/${name}`)).json).toEqual({
+      success: true,
+      parameters: [
+        { id: 'ParamAngleX', groupId: 'head', name: '角度 X' },
+        { id: 'ParamMouthOpenY', groupId: '', name: 'ParamMouthOpenY' },
+      ],
+      parameter_groups: { head: { id: 'head', name: '头' } },
+    });
+    expect((await h.request('GET', '/api/live2d/model_parameters/hiyori')).json).toEqual({ success: false, error: '未找到.cdi3.json文件' });
+    expect((await h.request('GET', '/api/live2d/model_parameters/nope')).json).toEqual({ success: false, error: '模型 nope 不存在' });
+
+    expect((await h.request('GET', `/api/live2d/load_model_parameters/${name}`)).json).toEqual({ success: true, parameters: {} });
+    const parameters = { ParamAngleX: 3.5, 参数: 1 };
+    expect(await h.request('POST', `/api/live2d/save_model_parameters/${name}`, { json: { parameters } })).toMatchObject({ status: 200, json: { success: true, message: '参数保存成功' } });
+    const raw = readFileSync(join(h.root, 'live2d', '小天模型', 'parameters.json'), 'utf8');
+    expect(raw).toBe('{\n  "ParamAngleX": 3.5,\n  "参数": 1\n}');
+    expect((await h.request('GET', `/api/live2d/load_model_parameters/${name}`)).json).toEqual({ success: true, parameters });
+    expect(await h.request('POST', `/api/live2d/save_model_parameters/${name}`, { json: { parameters: [1] } })).toMatchObject({ status: 400, json: { success: false, error: '参数格式错误' } });
+    expect(await h.request('POST', '/api/live2d/save_model_parameters/nope', { json: { parameters } })).toMatchObject({ status: 404, json: { error: '模型 nope 不存在' } });
+    expect((await h.request('GET', '/api/live2d/load_model_parameters/nope')).json).toEqual({ success: false, error: '模型 nope 不存在' });
+    writeFileSync(join(h.root, 'live2d', 'hiyori', 'parameters.json'), '{broken');
+    expect((await h.request('GET', '/api/live2d/load_model_parameters/hiyori')).json).toMatchObject({ success: false, parameters: {} });
+  });
+
+  it('by workshop id: model_config_by_id GET|POST and model_files_by_id (model_config_url loads); a model name works as fallback', async () => {
+    const cfg = await h.request('GET', `/api/live2d/model_config_by_id/${ITEM}`);
+    expect(cfg.json.success).toBe(true);
+    expect(cfg.json.config.FileReferences.Moc).toBe('luna.moc3');
+    const motions = { Idle: [{ File: 'motions/idle.motion3.json' }] };
+    expect((await h.request('POST', `/api/live2d/model_config_by_id/${ITEM}`, { json: { FileReferences: { Motions: motions } } })).json).toEqual({ success: true, message: '模型配置已更新' });
+    expect((JSON.parse(readFileSync(join(h.root, 'steam', ITEM, 'luna.model3.json'), 'utf8')) as Json).FileReferences.Motions).toEqual(motions);
+    expect(await h.request('GET', '/api/live2d/model_config_by_id/999')).toMatchObject({ status: 404, json: { error: '模型目录不存在' } });
+
+    const files = await h.request('GET', `/api/live2d/model_files_by_id/${ITEM}`);
+    expect(files.json).toMatchObject({ success: true, model_config_url: `/workshop/${ITEM}/luna.model3.json` });
+    expect(files.json.motion_files).toContain('motions/happy.motion3.json');
+    expect((await h.request('GET', files.json.model_config_url as string)).json.Version).toBe(3);
+    const byName = await h.request('GET', '/api/live2d/model_files_by_id/hiyori');
+    expect(byName.json).toEqual({ success: true, motion_files: [], expression_files: [], model_config_url: '/user_live2d/hiyori/hiyori.model3.json' });
+    expect((await h.request('GET', byName.json.model_config_url as string)).status).toBe(200);
+    expect((await h.request('GET', '/api/live2d/model_files_by_id/undefined')).json).toEqual({ success: false, error: '无效的模型ID' });
+    expect((await h.request('GET', '/api/live2d/model_files_by_id/nope')).json).toEqual({ success: false, error: '模型不存在' });
+  });
+
+  it('traversal in model names never reads or writes outside the roots', async () => {
+    const before = readFileSync(join(h.root, 'config', 'characters.json'), 'utf8');
+    for (const bad of ['..%2F..%2Fconfig', '..%5C..%5Cconfig', '..', '%2E%2E', '..%2Fhiyori', 'hiyori%2F..%2F..%2Fconfig', '%00', 'C%3A%5CWindows']) {
+      const why = `name ${bad}`;
+      for (const path of ['model_config', 'emotion_mapping', 'model_files', 'model_parameters', 'load_model_parameters', 'model_config_by_id', 'model_files_by_id']) {
+        const res = await h.request('GET', `/api/live2d/${path}/${bad}`);
+        expect({ why, path, ok: res.status < 500 && res.json?.success !== true }).toEqual({ why, path, ok: true });
+      }
+      for (const path of ['model_config', 'emotion_mapping', 'save_model_parameters', 'model_config_by_id']) {
+        const res = await h.request('POST', `/api/live2d/${path}/${bad}`, { json: { parameters: { a: 1 }, motions: {}, FileReferences: { Motions: {} } } });
+        // A bare `..` is resolved away by the client (→ another path, 404 Not Found); the rest reach the route.
+        expect({ why, path, status: res.status, success: res.json?.success === true }).toEqual({ why, path, status: 404, success: false });
+      }
+    }
+    expect(readFileSync(join(h.root, 'config', 'characters.json'), 'utf8')).toBe(before);
+    for (const dir of [h.root, join(h.root, 'config'), dirname(h.root)]) expect(existsSync(join(dir, 'parameters.json'))).toBe(false);
+  });
+
+  it('uploads a model folder (webkitRelativePath names): files land in <data>/live2d/<name>, lip-sync curves cleared, model listed and served', async () => {
+    const form = new FormData();
+    for (const [rel, content] of Object.entries(modelFiles('MyModel'))) form.append('files', new Blob([content]), `MyModel/${rel}`);
+    const res = await h.request('POST', '/api/live2d/upload_model', { body: form });
+    const dir = join(h.root, 'live2d', 'MyModel');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ success: true, message: '模型 MyModel 上传成功', model_name: 'MyModel', model_path: expect.stringContaining(join('live2d', 'MyModel')) as string });
+    expect(existsSync(join(dir, 'textures', 't.png'))).toBe(true);
+    const talk = JSON.parse(readFileSync(join(dir, 'motions', 'talk.motion3.json'), 'utf8')) as Json;
+    const segs = Object.fromEntries((talk.Curves as Json[]).map((c) => [c.Id as string, (c.Segments as number[]).length]));
+    expect(segs).toEqual({ ParamMouthOpenY: 0, ParamCustomLip: 0, ParamAngleX: 5 });
+    expect(readFileSync(join(dir, 'motions', 'talk.motion3.json'), 'utf8')).toContain('\n    "Curves"');
+    const listed = (await h.request('GET', '/api/live2d/models')).json as Json[];
+    expect(listed).toContainEqual({ name: 'MyModel', path: '/user_live2d/MyModel/MyModel.model3.json', source: 'documents' });
+    expect((await h.request('GET', '/user_live2d/MyModel/textures/t.png')).text).toBe('PNG');
+
+    const again = new FormData();
+    again.append('files', new Blob(['{}']), 'MyModel/MyModel.model3.json');
+    expect(await h.request('POST', '/api/live2d/upload_model', { body: again })).toMatchObject({ status: 400, json: { success: false, error: '模型 MyModel 已存在，请先删除或重命名现有模型' } });
+    expect(readdirSync(h.root).filter((n) => n.startsWith('.live2d-upload'))).toEqual([]);
+  });
+
+  it('uploads a folder with a CJK name and a model whose motion files do not parse', async () => {
+    const form = new FormData();
+    form.append('files', new Blob([JSON.stringify(MODEL3('猫猫'))]), '猫猫/猫猫.model3.json');
+    form.append('files', new Blob(['{not json']), '猫猫/motions/broken.motion3.json');
+    const res = await h.request('POST', '/api/live2d/upload_model', { body: form });
+    expect(res).toMatchObject({ status: 200, json: { success: true, model_name: '猫猫', message: '模型 猫猫 上传成功' } });
+    expect(readFileSync(join(h.root, 'live2d', '猫猫', 'motions', 'broken.motion3.json'), 'utf8')).toBe('{not json');
+    expect((await h.request('GET', '/user_live2d/猫猫/猫猫.model3.json')).json).toEqual(MODEL3('猫猫'));
+  });
+
+  it('refuses bad folder uploads with the exact messages', async () => {
+    const post = (entries: Array<[string, string]>) => {
+      const form = new FormData();
+      for (const [name, content] of entries) form.append('files', new Blob([content]), name);
+      return h.request('POST', '/api/live2d/upload_model', { body: form });
+    };
+    expect(await post([['A/a.model3.json', '{}'], ['A/sub/b.model3.json', '{}']])).toMatchObject({ status: 400, json: { success: false, error: '上传的文件中包含多个.model3.json文件' } });
+    expect(await post([['A/readme.txt', 'x']])).toMatchObject({ status: 400, json: { error: '未找到.model3.json文件' } });
+    expect(await post([['../evil/evil.model3.json', '{}']])).toMatchObject({ status: 400, json: { error: '非法文件路径' } });
+    expect(await post([['A\\..\\..\\evil.model3.json', '{}']])).toMatchObject({ status: 400, json: { error: '非法文件路径' } });
+    expect(await post([])).toMatchObject({ status: 400, json: { error: '没有上传文件' } });
+    expect(await h.request('POST', '/api/live2d/upload_model', { json: { files: [] } })).toMatchObject({ status: 400, json: { error: '没有上传文件' } });
+    expect(existsSync(join(h.root, 'evil'))).toBe(false);
+    expect(existsSync(join(h.root, 'live2d', 'A'))).toBe(false);
+    expect(readdirSync(h.root).filter((n) => n.startsWith('.live2d-upload'))).toEqual([]);
+  });
+
+  it('uploads a .zip holding a model folder; refuses ../ entries, symlinks and zip bombs', async () => {
+    const send = (bytes: Uint8Array, name = 'ZipModel.zip') => {
+      const form = new FormData();
+      form.append('files', new Blob([bytes]), name);
+      return h.request('POST', '/api/live2d/upload_model', { body: form });
+    };
+    const files = Object.fromEntries(Object.entries(modelFiles('ZipModel')).map(([rel, c]) => [`ZipModel/${rel}`, c]));
+    const ok = await send(zip({ ...files, '__MACOSX/ZipModel/._ZipModel.model3.json': 'junk' }));
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ success: true, message: '模型 ZipModel 上传成功', model_name: 'ZipModel' });
+    const talk = JSON.parse(readFileSync(join(h.root, 'live2d', 'ZipModel', 'motions', 'talk.motion3.json'), 'utf8')) as Json;
+    expect((talk.Curves as Json[]).find((c) => c.Id === 'ParamMouthOpenY')!.Segments).toEqual([]);
+    expect((await h.request('GET', '/user_live2d/ZipModel/ZipModel.model3.json')).status).toBe(200);
+    // A flat archive is named after itself.
+    expect((await send(zip({ 'Flat.model3.json': '{"Version":3}' }), 'FlatZip.zip')).json).toMatchObject({ success: true, model_name: 'FlatZip' });
+
+    expect(await send(zip({ 'Z/Z.model3.json': '{}', '../evil.txt': 'x' }))).toMatchObject({ status: 400, json: { success: false, error: '非法文件路径' } });
+    expect(await send(zip({ 'Z/Z.model3.json': '{}', '/abs/evil.txt': 'x' }))).toMatchObject({ status: 400, json: { error: '非法文件路径' } });
+    expect(existsSync(join(h.root, 'evil.txt'))).toBe(false);
+    const link = await send(zip({ 'Z/Z.model3.json': '{}', 'Z/link': ['/etc/passwd', { os: 3, attrs: (0o120777 << 16) >>> 0 }] }));
+    expect(link).toMatchObject({ status: 400, json: { success: false } });
+    expect(link.json.error).toContain('符号链接');
+
+    const zeros = new Uint8Array(4 * 1024 * 1024);
+    // One entry declaring 300 MB, or three declaring 190 MB each: refused before anything is inflated.
+    const bigEntry = await send(patchCentralSizes(zip({ 'B/B.model3.json': '{}', 'B/bomb.bin': zeros }), 'B/bomb.bin', 300 * 1024 * 1024));
+    expect(bigEntry).toMatchObject({ status: 413, json: { success: false, error: expect.stringContaining('200MB') as string } });
+    let three = zip({ 'B/B.model3.json': '{}', 'B/b1.bin': zeros, 'B/b2.bin': zeros, 'B/b3.bin': zeros });
+    for (const n of ['B/b1.bin', 'B/b2.bin', 'B/b3.bin']) three = patchCentralSizes(three, n, 190 * 1024 * 1024);
+    const declaredHuge = await send(three);
+    expect(declaredHuge).toMatchObject({ status: 413, json: { success: false, error: expect.stringContaining('500MB') as string } });
+    // Declares 10 bytes but inflates to 4 MiB: stopped at the declared size.
+    const lying = await send(patchCentralSizes(zip({ 'B/B.model3.json': '{}', 'B/bomb.bin': zeros }), 'B/bomb.bin', 10));
+    expect(lying).toMatchObject({ status: 400, json: { success: false, error: 'ZIP文件无效或已损坏' } });
+    expect(await send(new TextEncoder().encode('not a zip at all, really not'))).toMatchObject({ status: 400, json: { error: 'ZIP文件无效或已损坏' } });
+    expect(existsSync(join(h.root, 'live2d', 'B'))).toBe(false);
+    expect(existsSync(join(h.root, 'live2d', 'Z'))).toBe(false);
+    expect(readdirSync(h.root).filter((n) => n.startsWith('.live2d-upload'))).toEqual([]);
+  });
+
+  it('answers 413 with the limit when one uploaded file is larger than 200 MB', async () => {
+    const form = new FormData();
+    form.append('files', new Blob(['{}']), 'Big/Big.model3.json');
+    form.append('files', new Blob([new Uint8Array(200 * 1024 * 1024 + 1)]), 'Big/big.moc3');
+    const res = await h.request('POST', '/api/live2d/upload_model', { body: form });
+    expect(res.status).toBe(413);
+    expect(res.json).toEqual({ success: false, error: expect.stringContaining('200MB') as string });
+    expect(existsSync(join(h.root, 'live2d', 'Big'))).toBe(false);
+  });
+});
+
+/** The files of an uploadable model (paths relative to its folder). */
+function modelFiles(name: string): Record<string, string> {
+  return {
+    [`${name}.model3.json`]: JSON.stringify({ ...MODEL3(name), Groups: [{ Target: 'Parameter', Name: 'LipSync', Ids: ['ParamCustomLip'] }] }),
+    'motions/talk.motion3.json': JSON.stringify({
+      Version: 3,
+      Curves: [
+        { Target: 'Parameter', Id: 'ParamMouthOpenY', Segments: [0, 0, 0, 1, 1] },
+        { Target: 'Parameter', Id: 'ParamCustomLip', Segments: [0, 0, 0, 1, 1] },
+        { Target: 'Parameter', Id: 'ParamAngleX', Segments: [0, 0, 0, 1, 1] },
+      ],
+    }),
+    'textures/t.png': 'PNG',
+  };
+}
