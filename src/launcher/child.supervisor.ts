@@ -13,6 +13,8 @@ export interface ChildSpec {
 export interface ChildEvents {
   /** The child exited with the configuration exit code: restarting cannot help. */
   onFatal(child: ChildSpec, code: number): void;
+  /** The child asked the whole app to stop (main's browser-mode shutdown beacon). */
+  onShutdownRequest(child: ChildSpec, reason: string): void;
 }
 
 const BACKOFF_START_MS = 500;
@@ -52,6 +54,10 @@ export class ChildSupervisor {
     });
     this.proc = proc;
     this.forward(proc);
+    proc.on('message', (msg: unknown) => {
+      const m = msg as { type?: unknown; reason?: unknown } | null;
+      if (m?.type === 'shutdown') this.events.onShutdownRequest(this.spec, typeof m.reason === 'string' ? m.reason : 'requested');
+    });
     proc.once('exit', (code, signal) => {
       this.proc = undefined;
       if (this.stopping) return;

@@ -39,6 +39,10 @@ function main(): void {
           log.fatal(`${child.name} cannot start because of its configuration (see above); stopping N.E.K.O.`);
           void stopAll(EXIT_CONFIG);
         },
+        onShutdownRequest: (child, reason) => {
+          log.info(`${child.name} asked N.E.K.O. to stop (${reason})`);
+          void stopAll(0);
+        },
       }),
   );
 

@@ -120,4 +120,18 @@ describe('bad configuration', () => {
       blocker.close();
     }
   });
+
+  it('in browser mode, closing the page stops all three servers (exit 0)', async () => {
+    const neko = await LauncherHarness.start({ NEKO_BROWSER_MODE: '1' });
+    await neko.waitForLog(/N\.E\.K\.O\. is ready/);
+    const pids = neko.childPids();
+    const res = await fetch(`http://127.0.0.1:${neko.port('main')}/api/beacon/shutdown`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ timestamp: Date.now(), action: 'shutdown' }),
+    });
+    expect(await res.json()).toEqual({ success: true, message: '服务器关闭信号已接收' });
+    expect((await neko.exited).code).toBe(0);
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
 });

@@ -73,6 +73,11 @@ export function validValue(doc: OpenApiDoc, raw: Schema | undefined, strings: fc
   }
 }
 
+/** encodeURIComponent, with lone surrogates (which it refuses) sent as U+FFFD. */
+function encodeSegment(value: string): string {
+  return encodeURIComponent(value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+}
+
 /** Valid-shaped and garbage requests for one operation of the document. */
 export function requestsFor(doc: OpenApiDoc, path: string, method: string, op: OpenApiOperation, strings: fc.Arbitrary<string>): fc.Arbitrary<FuzzRequest> {
   const params = op.parameters ?? [];
@@ -88,7 +93,7 @@ export function requestsFor(doc: OpenApiDoc, path: string, method: string, op: O
     })
     .map(({ pathValues, query, body }) => {
       let url = path;
-      pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, encodeURIComponent(String(pathValues[i])))));
+      pathParams.forEach((p, i) => (url = url.replace(`{${p.name}}`, encodeSegment(String(pathValues[i])))));
       const qs = new URLSearchParams();
       queryParams.forEach((p, i) => {
         const v = query[i];

@@ -58,7 +58,8 @@ export const wireBody = <T extends object>(dto: Type<T>, options?: WireBodyOptio
  * `detail` list); bodies are left to each route's WireBodyPipe, which knows the original's words.
  */
 export class QueryValidationPipe implements PipeTransform {
-  private readonly inner: ValidationPipe = createValidationPipe();
+  // Extra query keys (cache busters …) are ignored, as FastAPI does.
+  private readonly inner: ValidationPipe = createValidationPipe({ forbidUnknown: false });
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'body' || metadata.type === 'custom') return value;

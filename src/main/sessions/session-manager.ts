@@ -28,6 +28,12 @@ export class SessionManager {
   readonly pendingExtraReplies: string[] = [];
   /** The chat engine handling start/stream/end/pause frames (attached by the chat module). */
   chat: ((frame: Record<string, unknown>) => Promise<void>) | undefined;
+  /**
+   * Optional seam for the chat gateway (next issue): speaks a proactive-chat reply through the real
+   * session (history, speech id, TTS, `turn end`). Unset, /api/proactive_chat sends plain
+   * `gemini_response` frames and `turn end` on the socket itself.
+   */
+  deliverProactive?: (text: string) => Promise<void>;
   private sender: SocketSender | undefined;
   private endHook: ((byServer: boolean) => Promise<void>) | undefined;
 

@@ -1,5 +1,22 @@
 import { Module } from '@nestjs/common';
+import { BeaconService } from './beacon.service';
+import { CHAT_COMPLETION } from './chat-completion.port';
+import { EmotionAnalysisService } from './emotion-analysis.service';
+import { OpenAiChatCompletionAdapter } from './openai-chat-completion.adapter';
+import { ProactiveChatService } from './proactive-chat.service';
+import { SystemFilesController } from './system-files.controller';
+import { SystemFilesService } from './system-files.service';
+import { SystemController } from './system.controller';
 
-/** The system router /api/.... */
-@Module({ controllers: [], providers: [] })
+/** The system router /api/... (emotion, achievements, file helpers, proactive chat) and the beacon. */
+@Module({
+  controllers: [SystemController, SystemFilesController],
+  providers: [
+    { provide: CHAT_COMPLETION, useClass: OpenAiChatCompletionAdapter },
+    EmotionAnalysisService,
+    ProactiveChatService,
+    SystemFilesService,
+    BeaconService,
+  ],
+})
 export class SystemModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { promises as fs } from 'node:fs';
+import { writeFileAtomic } from '../../shared/data/atomic-file';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { DataFolder } from '../../shared/data/data-folder';
@@ -59,5 +60,35 @@ export class WorkshopConfigService extends ConfigFileService<WorkshopConfig> {
     // A configured "folder" that is a file is no folder: it never widens what may be read.
     const stats = await Promise.all([...out].map((p) => fs.stat(p).catch(() => undefined)));
     return [...out].filter((_, i) => stats[i] === undefined || stats[i].isDirectory());
+  }
+
+  /**
+   * POST /api/steam/workshop/config: merges the three known fields into the file (others in the
+   * body are ignored, unknown keys of the file kept). A file that does not exist yet is written
+   * with indent 4 as N.E.K.O.'s workshop_utils does; an existing one keeps its own layout.
+   */
+  async mergeFields(patch: Pick<WorkshopConfig, 'default_workshop_folder' | 'auto_create_folder' | 'user_mod_folder'>): Promise<WorkshopConfig> {
+    const apply = (draft: WorkshopConfig): WorkshopConfig => {
+      for (const key of ['default_workshop_folder', 'auto_create_folder', 'user_mod_folder'] as const) {
+        if (patch[key] !== undefined) (draft as Record<string, unknown>)[key] = patch[key];
+      }
+      return draft;
+    };
+    const exists = await fs.stat(this.path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      const next = apply(await this.read());
+      await writeFileAtomic(this.path, JSON.stringify(next, null, 4));
+      return this.read();
+    }
+    return this.update(apply);
+  }
+
+  /** The folder auto_create_folder creates: user_mod_folder ‖ default_workshop_folder (absolute), if any. */
+  folderToCreate(c: WorkshopConfig): string | undefined {
+    for (const v of [c.user_mod_folder, c.default_workshop_folder]) if (typeof v === 'string' && v.trim() !== '') return this.absolute(v);
+    return undefined;
   }
 }

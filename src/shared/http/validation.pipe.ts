@@ -7,11 +7,14 @@ function flatten(errors: readonly ValidationError[], path: string[] = []): Array
   ]);
 }
 
-/** DTO validation for our JSON APIs; failures answer 422 `{"detail": [{loc, msg}]}` like FastAPI. */
-export function createValidationPipe(): ValidationPipe {
+/**
+ * DTO validation for our JSON APIs; failures answer 422 `{"detail": [{loc, msg}]}` like FastAPI.
+ * `forbidUnknown: false` drops unknown keys silently (FastAPI ignores extra query parameters).
+ */
+export function createValidationPipe(options: { forbidUnknown?: boolean } = {}): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
-    forbidNonWhitelisted: true,
+    forbidNonWhitelisted: options.forbidUnknown ?? true,
     transform: true,
     exceptionFactory: (errors) => new UnprocessableEntityException({ detail: flatten(errors) }),
   });

@@ -1,0 +1,65 @@
+/**
+ * The LLM main calls for one-shot, non-streaming completions (emotion analysis, vision
+ * description, proactive chat), behind a port. main may not import the memory server's chat-model
+ * port, so it has its own; the next issue generalises it for the chat sessions.
+ */
+
+/** One part of a multimodal user message (OpenAI chat format). */
+export type ChatContentPart = { readonly type: 'text'; readonly text: string } | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
+
+export interface ChatCompletionMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string | readonly ChatContentPart[];
+}
+
+/** Where to send the request: one tier of core_config (spec §6.3), possibly with request overrides. */
+export interface ChatEndpoint {
+  readonly model: string;
+  readonly apiKey: string;
+  readonly baseUrl: string;
+  /** Model-specific extra_body (enable_thinking …), merged into the request body. */
+  readonly extraBody?: Readonly<Record<string, unknown>>;
+}
+
+export interface ChatCompletionOptions {
+  readonly temperature?: number;
+  readonly maxTokens?: number;
+  /** Whole-request time limit (the original wraps its calls in asyncio.wait_for). */
+  readonly timeoutMs?: number;
+}
+
+/** Why a completion failed: the callers map these to the original's answers. */
+export type ChatCompletionFailure = 'timeout' | 'connection' | 'status' | 'other';
+
+/**
+ * `retriable`: connection errors, 5xx and 429 (N.E.K.O. retries those with 1 s / 2 s waits);
+ * a time-out is its own kind (proactive chat answers 504 for it).
+ */
+export class ChatCompletionError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ChatCompletionFailure,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ChatCompletionError';
+  }
+
+  get retriable(): boolean {
+    return this.kind === 'connection' || (this.kind === 'status' && (this.status === 429 || (this.status ?? 0) >= 500));
+  }
+}
+
+export interface ChatCompletionPort {
+  /** One non-streaming completion; the reply text ('' when the model sent none). Throws ChatCompletionError. */
+  complete(endpoint: ChatEndpoint, messages: readonly ChatCompletionMessage[], options?: ChatCompletionOptions): Promise<string>;
+}
+
+export const CHAT_COMPLETION = Symbol('CHAT_COMPLETION');
+
+const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
+
+/** An endpoint can be called: a model, a URL and a key (a local server on loopback may go without one). */
+export function isEndpointUsable(e: Pick<ChatEndpoint, 'model' | 'apiKey' | 'baseUrl'>): boolean {
+  return Boolean(e.model && e.baseUrl && (e.apiKey || LOOPBACK.test(e.baseUrl)));
+}
