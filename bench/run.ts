@@ -1,10 +1,11 @@
 import { benchLocomo } from './locomo.bench';
 import { benchMemoryScale } from './memory-scale.bench';
 import { benchParaphrase } from './paraphrase.bench';
+import { benchRest } from './rest.bench';
 import { benchStartup } from './startup.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   if (!only || only === 'locomo') await benchLocomo();
   if (!only || only === 'paraphrase') await benchParaphrase();
   if (!only || only === 'memory') await benchMemoryScale();
+  if (!only || only === 'rest') await benchRest();
 }
 
 main().then(

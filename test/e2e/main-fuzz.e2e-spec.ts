@@ -10,7 +10,7 @@ import { startMainApp, type MainHarness } from '../support/main-app.harness';
  * 502/503/504 are allowed: they are the original's answers when a peer server or the AI provider
  * is unreachable (the agent server and no provider run here).
  */
-const RUNS_PER_OPERATION = Number(process.env.NEKO_FUZZ_RUNS ?? 12);
+const RUNS_PER_OPERATION = Number(process.env.NEKO_FUZZ_RUNS ?? 20);
 const TOKEN = `outside-secret-${process.pid}-${Date.now()}`;
 const SKIP = new Set(['GET /docs', 'GET /docs-json', 'GET /docs-yaml']);
 

@@ -8,6 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DATA_FOLDER } from '../../shared/config/config.tokens';
 import type { DataFolder } from '../../shared/data/data-folder';
+import { ModelLocatorService } from './model-locator.service';
 import { AllowedRootsService } from '../files/allowed-roots.service';
 import { MIB, UPLOAD_LIMITS } from '../http/upload-limits.const';
 import { clearModelLipSync } from './lip-sync.cleaner';
@@ -48,6 +49,7 @@ export class Live2dUploadService implements OnModuleInit {
   constructor(
     @Inject(DATA_FOLDER) private readonly folder: DataFolder,
     private readonly roots: AllowedRootsService,
+    private readonly locator: ModelLocatorService,
   ) {}
 
   /** Removes staging folders left by a main process that died mid-upload. */
@@ -66,6 +68,7 @@ export class Live2dUploadService implements OnModuleInit {
     await fs.mkdir(join(staging, 'tree'), { recursive: true });
     try {
       const result = await this.stageAndInstall(req, staging);
+      this.locator.invalidate();
       return { status: 200, body: result };
     } catch (err) {
       const rejected = err instanceof UploadRejected ? err : multipartError(err);

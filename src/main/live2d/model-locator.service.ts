@@ -39,8 +39,13 @@ interface Mount {
  * (/user_mods) and the Steam workshop root (/workshop). Every name is validated (no separators,
  * no `..`; InvalidModelNameError otherwise) and every folder found goes through the PathGuard.
  */
+/** How long one walk of the model folders answers find_models (a user copying a folder in by hand waits this long). */
+const LISTING_TTL_MS = 1000;
+
 @Injectable()
 export class ModelLocatorService {
+  private listing: { at: number; scan: Promise<ModelEntry[]> } | undefined;
+
   constructor(
     private readonly roots: AllowedRootsService,
     private readonly workshop: WorkshopConfigService,
@@ -93,6 +98,23 @@ export class ModelLocatorService {
 
   /** find_models(): every folder holding a *.model3.json (not descending below one), per root. */
   async findModels(): Promise<ModelEntry[]> {
+    // Concurrent and back-to-back listings share one walk of the folders (at most LISTING_TTL_MS
+    // old); our own uploads call invalidate(), so a new model is listed at once.
+    const now = Date.now();
+    if (this.listing === undefined || now - this.listing.at > LISTING_TTL_MS) {
+      const scan = this.scanModels();
+      this.listing = { at: now, scan };
+      scan.catch(() => (this.listing = undefined));
+    }
+    return structuredClone(await this.listing.scan);
+  }
+
+  /** Forget the cached listing (after an upload or deletion). */
+  invalidate(): void {
+    this.listing = undefined;
+  }
+
+  private async scanModels(): Promise<ModelEntry[]> {
     const modFolder = await this.workshop.workshopPath();
     const sources: Array<[string, string, string]> = [
       [this.roots.publicDir, 'static', '/static'],
