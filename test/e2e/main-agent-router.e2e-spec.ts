@@ -4,21 +4,12 @@ import { Test } from '@nestjs/testing';
 import { AgentAppModule } from '../../src/agent/agent-app.module';
 import { SessionRegistry } from '../../src/main/sessions/session-registry.service';
 import { createBootContext } from '../../src/shared/lifecycle/boot-context';
-import { startMainApp, type MainHarness } from '../support/main-app.harness';
+import { portsOf, startMainApp, type MainHarness } from '../support/main-app.harness';
 
 /** The real agent app (HTTP side) in-process on the harness's agent port. */
 async function startAgent(h: MainHarness): Promise<NestFastifyApplication> {
   const p = h.ctx.env.ports;
-  const ctx = await createBootContext('agent', {
-    NEKO_DATA_DIR: h.root,
-    NEKO_ZMQ_LINGER_MS: '0',
-    NEKO_MAIN_SERVER_PORT: String(p.main),
-    NEKO_MEMORY_SERVER_PORT: String(p.memory),
-    NEKO_TOOL_SERVER_PORT: String(p.agent),
-    NEKO_ZMQ_SESSION_PUB_PORT: String(p.zmqSessionPub),
-    NEKO_ZMQ_AGENT_PUSH_PORT: String(p.zmqAgentPush),
-    NEKO_ZMQ_ANALYZE_PUSH_PORT: String(p.zmqAnalyzePush),
-  });
+  const ctx = await createBootContext('agent', { NEKO_DATA_DIR: h.root, NEKO_ZMQ_LINGER_MS: '0', ...portsOf(h.ctx) });
   const ref = await Test.createTestingModule({ imports: [AgentAppModule.register(ctx)] }).compile();
   const app = ref.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
   await app.listen({ port: p.agent, host: '127.0.0.1' });

@@ -105,7 +105,8 @@ export async function startMainApp(options: MainHarnessOptions = {}): Promise<Ma
   };
 }
 
-function portsOf(ctx: BootContext): Record<string, string> {
+/** The port variables of a harness's boot context, to start another server against it. */
+export function portsOf(ctx: BootContext): Record<string, string> {
   const p = ctx.env.ports;
   return {
     NEKO_MAIN_SERVER_PORT: String(p.main),

@@ -8,6 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DATA_FOLDER } from '../../shared/config/config.tokens';
 import type { DataFolder } from '../../shared/data/data-folder';
+import { isAlive } from '../../shared/data/atomic-file';
 import { ModelLocatorService } from './model-locator.service';
 import { AllowedRootsService } from '../files/allowed-roots.service';
 import { MIB, UPLOAD_LIMITS } from '../http/upload-limits.const';
@@ -166,15 +167,6 @@ export class Live2dUploadService implements OnModuleInit {
     });
     this.logger.log(`成功上传Live2D模型: ${name}${fromZip ? ' (zip)' : ''} -> ${target}`);
     return { success: true, message: `模型 ${name} 上传成功`, model_name: name, model_path: target };
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

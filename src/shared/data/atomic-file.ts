@@ -64,7 +64,8 @@ export async function createFileExclusive(target: string, data: string | Uint8Ar
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id is running (a temp file's writer, an upload's owner). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
