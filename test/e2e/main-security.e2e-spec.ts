@@ -18,6 +18,10 @@ beforeAll(async () => {
   symlinkSync(secret, join(h.root, 'live2d', 'evil', 'leak.txt'));
   symlinkSync(dirname(secret), join(h.root, 'live2d', 'evil', 'dir'));
   writeFileSync(join(h.root, 'live2d', 'evil', 'ok.txt'), 'fine');
+  for (const dir of [join(h.root, 'workshop', '.hidden'), join(h.root, 'live2d', '.hidden')]) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'x.txt'), TOKEN);
+  }
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -87,6 +91,8 @@ describe('static mounts stay inside their folders', () => {
     '/user_vrm/../config/core_config.json',
     '/workshop/..%2f..%2foutside/secret.txt',
     '/user_mods/%2e%2e%2f%2e%2e%2foutside%2fsecret.txt',
+    '/workshop/.hidden/x.txt',
+    '/user_live2d/.hidden/x.txt',
   ])('%s is refused', async (path) => {
     const res = await h.request('GET', path);
     expect([400, 403, 404]).toContain(res.status);

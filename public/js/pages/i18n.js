@@ -42,7 +42,7 @@ const zh = {
   'common.language': '语言', 'common.loading': '加载中…', 'common.unavailable': '不可用', 'common.save': '保存', 'common.saved': '已保存', 'common.deleted': '已删除', 'common.remove': '移除', 'common.delete': '删除',
   'error.http': '服务器返回错误 {status}', 'error.network': '无法连接 N.E.K.O. 服务器，它在运行吗？', 'error.timeout': '服务器响应超时',
   'conn.connected': '已连接', 'conn.connecting': '连接中…', 'conn.disconnected': '未连接', 'conn.retry': '未连接 — {seconds} 秒后重试', 'conn.noCharacter': '尚未配置角色',
-  'index.master': '主人', 'index.avatarNote': 'Live2D / VRM 形象和语音对话将在后续版本中出现在这里。现在可以用文字聊天。', 'index.chooseModel': '选择模型', 'index.editCharacter': '编辑角色',
+  'index.master': '主人', 'index.avatarNote': 'Live2D / VRM 形象和语音对话将在后续版本中出现在这里；对话引擎就绪后即可聊天。', 'index.chooseModel': '选择模型', 'index.editCharacter': '编辑角色',
   'index.chat': '聊天', 'index.endSession': '结束对话', 'index.empty': '打个招呼开始聊天吧。', 'index.placeholder': '输入消息，回车发送', 'index.send': '发送',
   'index.noCharacter': '还没有角色', 'index.preparing': '正在准备对话…', 'index.reloading': '设置已更改，正在刷新…', 'index.switched': '现在和 {name} 聊天',
   'index.notConnected': '尚未连接到服务器，消息未发送。', 'index.repetition': '{name} 一直在重复，换个话题试试。',

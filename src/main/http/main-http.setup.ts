@@ -57,6 +57,7 @@ async function mount(fastify: FastifyInstance, { prefix, root }: Mount, first: b
 function mountDynamic(fastify: FastifyInstance, prefix: string, folder: () => Promise<string>): void {
   fastify.get(`${prefix}/*`, async (req, reply) => {
     const rel = (req.params as { '*': string })['*']; // already URL-decoded by the router
+    if (rel.split('/').some((seg) => seg.startsWith('.'))) return reply.code(404).send({ detail: 'Not Found' }); // dotfiles, as the static mounts
     const root = await folder();
     const file = await new PathGuard([root]).file(rel, root);
     if (file === undefined) return reply.code(404).send({ detail: 'Not Found' });
@@ -66,8 +67,8 @@ function mountDynamic(fastify: FastifyInstance, prefix: string, folder: () => Pr
 
 /**
  * Main's HTTP set-up before it listens (spec §1.3 step 7, §3.7): multipart uploads, the static
- * mounts (/static, /user_live2d, /user_vrm; /user_mods and /workshop follow workshop_config.json), Handlebars views, 405 for a
- * known path with the wrong method, and Swagger at /docs.
+ * mounts (/static, /user_live2d, /user_vrm; /user_mods and /workshop follow workshop_config.json),
+ * the WebSocket adapter, Handlebars views, 405 for a known path with the wrong method, Swagger.
  */
 export async function configureMainHttp(app: NestFastifyApplication, ctx: BootContext): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
