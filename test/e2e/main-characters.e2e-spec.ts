@@ -89,6 +89,21 @@ describe('main characters router /api/characters', () => {
     });
   });
 
+  it('update: a falsy voice_id is not checked and keeps the voice; profile keys named like Object.prototype members go too', async () => {
+    await h.request('POST', '/api/characters/voices', { json: { voice_id: 'cosyvoice-v3-plus-a', voice_data: { prefix: 'a' } } });
+    await h.request('PUT', '/api/characters/catgirl/voice_id/Luna', { json: { voice_id: 'cosyvoice-v3-plus-a' } });
+    const seeded = chars(h);
+    Object.assign(seeded['猫娘'].Luna, { toString: '一个字段', constructor: '另一个' });
+    writeFileSync(join(h.root, 'config', 'characters.json'), JSON.stringify(seeded, null, 2));
+    for (const voice_id of [null, false, 0]) {
+      const res = await h.request('PUT', '/api/characters/catgirl/Luna', { json: { 性别: '女', voice_id } });
+      expect([voice_id, res.status, res.json]).toEqual([voice_id, 200, { success: true, voice_id_changed: false, session_restarted: false }]);
+    }
+    const luna = chars(h)['猫娘'].Luna;
+    expect(luna.voice_id).toBe('cosyvoice-v3-plus-a');
+    expect(Object.hasOwn(luna, 'toString') || Object.hasOwn(luna, 'constructor')).toBe(false);
+  });
+
   it('a voice change of the current character reloads its page and ends its session', async () => {
     const voices = await h.request('POST', '/api/characters/voices', { json: { voice_id: 'cosyvoice-v3-plus-tian-1', voice_data: { prefix: 'tian', file_url: 'http://x/y.wav' } } });
     expect(voices).toMatchObject({ status: 200, json: { success: true, message: '音色注册成功' } });

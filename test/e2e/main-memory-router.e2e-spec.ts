@@ -57,6 +57,10 @@ describe('main memory router /api/memory (through the real memory server)', () =
     expect(await h.request('GET', '/api/memory/recent_file?filename=recent_a%5Cb.json')).toMatchObject({ status: 400, json: separators });
     expect(await h.request('GET', '/api/memory/recent_file?filename=settings_小天.json')).toMatchObject({ status: 400, json: { success: false, error: '文件名不合法' } });
     expect(await h.request('GET', '/api/memory/recent_file?filename=recent_Luna.json')).toMatchObject({ status: 404, json: { success: false, error: '文件不存在' } });
+    // A name no character can have is not sent to the memory server (a long one used to come back as 502 "URI Too Long").
+    for (const name of ['x'.repeat(120), 'a<b', ' 小天']) {
+      expect(await h.request('GET', `/api/memory/recent_file?filename=${encodeURIComponent(`recent_${name}.json`)}`)).toMatchObject({ status: 400, json: { success: false, error: '文件名不合法' } });
+    }
     expect((await h.request('GET', '/api/memory/recent_file')).status).toBe(422);
   });
 
@@ -108,7 +112,11 @@ describe('main memory router /api/memory (through the real memory server)', () =
     expect(await call({ old_name: '小天', new_name: '../x' })).toMatchObject({ status: 400, json: { success: false, error: '新名称无效: 名称不能包含路径分隔符或目录遍历字符' } });
     expect(await call({ old_name: 'a<b', new_name: 'x' })).toMatchObject({ status: 400, json: { success: false, error: expect.stringMatching(/^旧名称无效: /) } });
     expect(await call({ old_name: 'Nobody', new_name: 'Somebody' })).toMatchObject({ status: 404, json: { success: false, error: '记忆文件不存在: recent_Nobody.json' } });
-    expect(existsSync(mem('recent_小天.json'))).toBe(true);
+    expect(await call({ old_name: 'Nobody', new_name: 'Nobody' })).toMatchObject({ status: 404, json: { success: false, error: '记忆文件不存在: recent_Nobody.json' } });
+    // Renaming onto itself succeeds and changes nothing (the original renamed the file onto itself).
+    const before = readFileSync(mem('recent_小天.json'), 'utf8');
+    expect(await call({ old_name: '小天', new_name: '小天' })).toMatchObject({ status: 200, json: { success: true } });
+    expect(readFileSync(mem('recent_小天.json'), 'utf8')).toBe(before);
   });
 
   it("proxies the memory server's JSON API: turns, search, forget, recent entries", async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CharactersService } from '../../shared/config/characters.service';
+import { truthy } from '../characters/character-name.validator';
 import { answer, type WireAnswer } from '../memory-router/peer-answer.util';
 import type { SessionManager } from '../sessions/session-manager';
 import { SessionRegistry } from '../sessions/session-registry.service';
@@ -13,13 +14,6 @@ export const MAX_TASK_RESULT_CHARS = 4000;
 export const MAX_PENDING_REPLIES = 50;
 
 const NOT_FOUND = answer({ success: false, error: 'lanlan not found' }, 404);
-
-/** Python truthiness, for the `data.get(...) or default` reads of the original. */
-function truthy(v: unknown): boolean {
-  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
-  if (Array.isArray(v)) return v.length > 0;
-  return typeof v !== 'object' || Object.keys(v).length > 0;
-}
 
 /**
  * The parts of the agent router that touch main's own session state (spec §3.9): the per-character

@@ -1,14 +1,6 @@
 import { isPlainObject } from '../../shared/data/json-edit';
+import { isoNow } from '../characters/voice-storage.service';
 import { answer, type WireAnswer } from '../memory-router/peer-answer.util';
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** Python's `datetime.now().isoformat()`: local time, microseconds, no offset. */
-export function localIsoNow(now = new Date()): string {
-  const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-  const time = `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds(), 3)}000`;
-  return `${date}T${time}`;
-}
 
 export interface TaskSummary {
   readonly id: unknown;
@@ -54,7 +46,7 @@ export function taskStatusAnswer(json: unknown, now = new Date()): WireAnswer {
     queued_count: count('queued'),
     completed_count: count('completed'),
     failed_count: count('failed'),
-    timestamp: localIsoNow(now),
+    timestamp: isoNow(now),
     debug: data.debug ?? {},
   });
 }
@@ -64,5 +56,5 @@ export function taskStatusAnswer(json: unknown, now = new Date()): WireAnswer {
  * that is down; it is the peer that failed, so 502 with the same body.
  */
 export function taskStatusFailure(error: string, now = new Date()): WireAnswer {
-  return answer({ success: false, tasks: [], error: `Failed to fetch task status: ${error}`, timestamp: localIsoNow(now) }, 502);
+  return answer({ success: false, tasks: [], error: `Failed to fetch task status: ${error}`, timestamp: isoNow(now) }, 502);
 }

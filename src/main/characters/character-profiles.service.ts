@@ -67,7 +67,8 @@ export class CharacterProfilesService {
   async update(name: string, body: Record<string, unknown>): Promise<Outcome> {
     const file = await this.characters.read();
     if (!own(file['猫娘'], name)) return fail(404, '猫娘不存在');
-    if ('voice_id' in body) {
+    // Spec §3.2: only a present, non-empty voice_id is checked (null/false/0 leave the voice as it is).
+    if (truthy(body.voice_id)) {
       const bad = await this.invalidVoice(body.voice_id);
       if (bad) return bad;
     }
@@ -81,7 +82,8 @@ export class CharacterProfilesService {
         return;
       }
       oldVoice = String(cat.voice_id ?? '');
-      for (const k of Object.keys(cat)) if (!(k in body) && !KEPT_ON_UPDATE.includes(k)) delete cat[k];
+      // Own keys only: `k in body` would also find "constructor", "toString" … on Object.prototype.
+      for (const k of Object.keys(cat)) if (!Object.hasOwn(body, k) && !KEPT_ON_UPDATE.includes(k)) delete cat[k];
       if (body.voice_id === '') delete cat.voice_id;
       for (const [k, v] of Object.entries(body)) if (k !== '档案名' && truthy(v)) cat[k] = v;
       newVoice = String(cat.voice_id ?? '');
@@ -164,7 +166,8 @@ export class CharacterProfilesService {
 
   private async memoryCall(method: 'POST' | 'DELETE', path: string, body: unknown, what: string): Promise<void> {
     try {
-      const res = await this.memory.request(path, { method, body, timeoutMs: 10_000 });
+      // The memory server first lets queued background work finish (up to 10 s) and takes its locks.
+      const res = await this.memory.request(path, { method, body, timeoutMs: 30_000 });
       if (!res.ok && res.status !== 404) this.logger.warn(`${what}: memory server answered ${res.status} ${res.text.slice(0, 200)}`);
     } catch (err) {
       this.logger.warn(`${what} failed (characters.json was changed anyway): ${errorText(err)}`);

@@ -15,7 +15,7 @@ export function maskForDisplay(value: string): string {
   return value === FREE_KEY ? value : maskSecret(value);
 }
 
-const isSecret = (field: string): boolean => SECRET_FIELDS.has(field) || /apikey|token|secret/i.test(field);
+const isSecret = (field: string): boolean => SECRET_FIELDS.has(field);
 
 /** GET/POST /api/config/core_api (spec §3.1): the settings page's view of core_config.json. */
 @Injectable()

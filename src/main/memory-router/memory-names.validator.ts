@@ -1,3 +1,4 @@
+import { characterNameProblem, MAX_CHARACTER_NAME } from '../../shared/config/character-name';
 import { isPlainObject } from '../../shared/data/json-edit';
 
 /** Text of the 400 answers (N.E.K.O.'s memory_router.py). */
@@ -11,8 +12,6 @@ export const MEMORY_TEXT = {
   missingParams: '缺少必要参数',
 } as const;
 
-/** Longest character name (names become memory file names). */
-const MAX_NAME = 100;
 /** Longest message text the memory server stores from the browser. */
 const MAX_TEXT = 20_000;
 /** Most messages in one saved recent file. */
@@ -41,7 +40,10 @@ export function saveFilenameProblem(filename: unknown): string | undefined {
   if (filename === undefined || filename === null || filename === '') return MEMORY_TEXT.emptyFilename;
   if (typeof filename !== 'string') return MEMORY_TEXT.filenameNotString;
   if (hasSeparators(filename)) return MEMORY_TEXT.separators;
-  if (nameFromRecentFilename(filename) === undefined) return MEMORY_TEXT.filenameFormat;
+  const name = nameFromRecentFilename(filename);
+  if (name === undefined) return MEMORY_TEXT.filenameFormat;
+  // Not a name any character can have: the memory server would trim " 小天" to 小天 (and overwrite that file).
+  if (characterNameProblem(name)) return MEMORY_TEXT.notRecent;
   return undefined;
 }
 
@@ -71,16 +73,17 @@ export function parseChat(chat: unknown): { chat: Array<{ role: SavedRole; text:
   return { chat: out };
 }
 
-// Spec §3.6: \w (Unicode in Python), '-', CJK, kana, hangul; plus what upstream and the memory
-// server accept in names (space, brackets, middle dots, apostrophe) so that every character the
-// UI can create can also be renamed.
-const NAME_PATTERN = /^[\p{L}\p{N}\p{Mn}\p{Mc}_\-\u4e00-\u9fff\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af ()（）·・']+$/u;
-
-/** update_catgirl_name's check of one name; the message goes after "旧名称无效: " / "新名称无效: ". */
+/**
+ * update_catgirl_name's check of one name; the message goes after "旧名称无效: " / "新名称无效: ".
+ * Spec §3.6's own pattern ({1,100}, \w, CJK, kana, hangul) is replaced by the one rule of both
+ * servers (src/shared/config/character-name.ts): every name the characters router can create is
+ * accepted here, and every name accepted here is one the memory server accepts.
+ */
 export function catgirlNameProblem(name: string): string | undefined {
   if (name.trim() === '') return '名称不能为空';
   if (hasSeparators(name)) return '名称不能包含路径分隔符或目录遍历字符';
-  if ([...name].length > MAX_NAME) return `名称长度不能超过${MAX_NAME}个字符`;
-  if (!NAME_PATTERN.test(name)) return '名称只能包含文字、数字、空格、下划线、连字符、括号、间隔号(·/・)和撇号';
+  const problem = characterNameProblem(name);
+  if (problem === 'length') return `名称长度不能超过${MAX_CHARACTER_NAME}个字符`;
+  if (problem === 'characters') return "名称只能包含文字、数字、空格和 _ - ( ) · ' . ! ~ 等字符，且不能有首尾空格";
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { characterNameProblem } from '../../shared/config/character-name';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import { isPlainObject } from '../../shared/data/json-edit';
 import { MemoryServerClient } from '../clients/peer-clients.module';
@@ -65,6 +66,8 @@ export class MemoryRouterService {
     // recent*.json that is not recent_<name>.json belongs to no character: nothing to read.
     const name = nameFromRecentFilename(filename);
     if (name === undefined) return answer({ success: false, error: MEMORY_TEXT.notFound }, 404);
+    // A name no character can have (too long for the memory server's routes, too) is refused here.
+    if (characterNameProblem(name)) return answer({ success: false, error: MEMORY_TEXT.notRecent }, 400);
     return this.call(path(name, 'recent', 'file'), {}, (res) => {
       if (res.ok && isPlainObject(res.json) && typeof res.json.content === 'string') return answer({ content: res.json.content });
       if (res.status === 404 || res.status === 400) return answer({ success: false, error: res.status === 404 ? MEMORY_TEXT.notFound : MEMORY_TEXT.notRecent }, res.status);
@@ -93,6 +96,10 @@ export class MemoryRouterService {
     if (oldProblem) return answer({ success: false, error: `旧名称无效: ${oldProblem}` }, 400);
     const newProblem = catgirlNameProblem(newName);
     if (newProblem) return answer({ success: false, error: `新名称无效: ${newProblem}` }, 400);
+    if (oldName === newName) {
+      // The original renamed the file onto itself: success when it exists.
+      return (await this.hasRecentFile(oldName)) ? answer({ success: true }) : answer({ success: false, error: `记忆文件不存在: recent_${oldName}.json` }, 404);
+    }
     return this.call(`${path(oldName)}/rename`, { method: 'POST', body: { new_name: newName }, timeoutMs: 30_000 }, async (res) => {
       if (res.ok) return answer({ success: true });
       // The characters router may already have moved the memory with the character (it calls the

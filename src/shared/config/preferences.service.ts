@@ -12,7 +12,9 @@ export type ModelPreference = Record<string, unknown> & {
   parameters?: Record<string, number>;
 };
 
+/** The array as stored; an old single-object file ({model_path, position, scale}) becomes its one entry (spec §3.1). */
 export function coercePreferences(raw: unknown): ModelPreference[] {
+  if (isPlainObject(raw) && ('model_path' in raw || 'position' in raw || 'scale' in raw)) return [raw as ModelPreference];
   if (!Array.isArray(raw)) return [];
   return raw.filter((p): p is ModelPreference => isPlainObject(p));
 }
