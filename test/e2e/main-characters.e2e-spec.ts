@@ -113,8 +113,11 @@ describe('main characters router /api/characters', () => {
     expect(s.sent).toEqual([{ type: 'reload_page', message: '语音已更新，页面即将刷新' }]);
     expect(s.ended).toEqual([true]);
     expect(chars(h)['猫娘']['小天'].voice_id).toBe('cosyvoice-v3-plus-tian-1');
-    // The system prompt is kept although the form did not send it.
+    // The system prompt is kept although the form did not send it …
     expect(chars(h)['猫娘']['小天'].system_prompt).toContain('{LANLAN_NAME}');
+    // … and an explicitly emptied one is dropped: the default template applies again.
+    await h.request('PUT', `/api/characters/catgirl/${encodeURIComponent('小天')}`, { json: { 档案名: '小天', 性别: '女', system_prompt: '  ' } });
+    expect(Object.hasOwn(chars(h)['猫娘']['小天'], 'system_prompt')).toBe(false);
   });
 
   it('sets, validates and removes voice ids; lists and registers voices', async () => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMainApp, type MainHarness } from '../support/main-app.harness';
+import { encodePath, startMainApp, type HttpAnswer, type MainHarness } from '../support/main-app.harness';
 
 /**
  * The pages router (spec §3.7, §11): every page renders with the elements its script needs, the
@@ -146,6 +146,9 @@ describe('main pages (e2e)', () => {
     const css = await h.request('GET', '/static/css/neko.css');
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    // The scripts hide buttons and rows with the hidden attribute; `button { display: inline-flex }`
+    // and `.row { display: flex }` would otherwise keep them on screen.
+    expect(css.text).toMatch(/\[hidden\]\s*\{\s*display:\s*none\s*!important;?\s*\}/);
     expect((await h.request('GET', '/static/js/pages/missing.js')).status).toBe(404);
   });
 
@@ -186,5 +189,160 @@ describe('main pages over an empty data folder (e2e)', () => {
       expect({ path, status: res.status, titled: res.text.includes(`<title>${title} · N.E.K.O.</title>`) }).toEqual({ path, status: 200, titled: true });
     }
     expect((await h.request('GET', '/')).text).toMatch(/data-lanlan-name="[^"<>]*"/);
+  });
+});
+
+/** A page module that touches no DOM when imported (swc turns it into CommonJS for Jest). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- plain JS modules
+const pageModule = (file: string): Promise<any> => import(join(JS_DIR, file));
+
+describe('character manager form bodies against the characters API (e2e)', () => {
+  let h: MainHarness;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- plain JS module
+  let form: any;
+
+  beforeAll(async () => {
+    h = await startMainApp();
+    form = await pageModule('profile_form.js');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const stored = async (): Promise<HttpAnswer['json']> => (await h.request('GET', '/api/characters')).json;
+
+  it('saves a character whose stored voice is not in the voice library, removing an emptied field', async () => {
+    const luna = (await stored())['猫娘'].Luna;
+    expect(luna.voice_id).toBe('cosyvoice-v3-luna-abc123'); // the fixture's voice library is empty
+    // The form as the page fills it: every scalar field as text, 昵称 emptied, the voice untouched.
+    const rows = [['性别', '女'], ['年龄', '17'], ['昵称', '']];
+    const body = form.characterBody(luna, rows, { name: 'Luna', voiceId: luna.voice_id, prompt: '' });
+    const res = await h.request('PUT', encodePath('/api/characters/catgirl/Luna'), { json: body });
+    expect(res.json).toEqual({ success: true, voice_id_changed: false, session_restarted: false });
+    const after = (await stored())['猫娘'].Luna;
+    expect(after).not.toHaveProperty('昵称');
+    expect(after).toMatchObject({ 性别: '女', 年龄: 17, voice_id: 'cosyvoice-v3-luna-abc123', live2d: 'hiyori', live2d_item_id: '3012345678', lighting: { ambient: 0.6, key: 1.2 } });
+  });
+
+  it('sends the voice only when it changed, and "" to go back to the default voice', () => {
+    const old = { voice_id: 'v1', 年龄: 15 };
+    expect(form.characterBody(old, [], { name: 'A', voiceId: 'v1', prompt: '' })).not.toHaveProperty('voice_id');
+    expect(form.characterBody(old, [], { name: 'A', voiceId: '', prompt: '' })).toHaveProperty('voice_id', '');
+    expect(form.characterBody({}, [], { name: 'New', voiceId: '', prompt: '' })).toEqual({ 档案名: 'New' });
+    // Reserved keys typed into a field row never override their own inputs.
+    expect(form.characterBody(old, [['voice_id', 'x'], ['档案名', 'B'], [' 年龄 ', '15']], { name: 'A', voiceId: 'v1', prompt: 'p' })).toEqual({ 档案名: 'A', 年龄: 15, system_prompt: 'p' });
+  });
+
+  it('keeps the master profile fields the form does not show', async () => {
+    const master = { 档案名: '阿明', 昵称: '明明', 偏好: { drink: '咖啡' } };
+    const body = form.masterBody(master, [['昵称', ''], ['生日', '3月14日']], '阿明');
+    expect(body).toEqual({ 档案名: '阿明', 偏好: { drink: '咖啡' }, 生日: '3月14日' });
+    expect((await h.request('POST', '/api/characters/master', { json: body })).json).toEqual({ success: true });
+    expect((await stored())['主人']).toEqual(body);
+  });
+});
+
+/** Just enough DOM for the page modules' el()/replaceChildren(), converting non-nodes as the DOM does. */
+class FakeNode {
+  children: FakeNode[] = [];
+  className = '';
+  value = '';
+  selected = false;
+  data = '';
+  readonly attrs: Record<string, string> = {};
+  constructor(readonly tag: string) {}
+  static text(data: string): FakeNode {
+    const node = new FakeNode('#text');
+    node.data = data;
+    return node;
+  }
+  private static nodes(items: unknown[]): FakeNode[] {
+    return items.map((x) => (x instanceof FakeNode ? x : FakeNode.text(String(x)))); // null → "null", like the DOM
+  }
+  addEventListener(): void {}
+  setAttribute(name: string, value: string): void {
+    this.attrs[name] = value;
+  }
+  append(...items: unknown[]): void {
+    this.children.push(...FakeNode.nodes(items));
+  }
+  replaceChildren(...items: unknown[]): void {
+    this.children = FakeNode.nodes(items);
+  }
+  get textContent(): string {
+    return this.tag === '#text' ? this.data : this.children.map((c) => c.textContent).join('');
+  }
+  set textContent(text: string) {
+    this.children = [FakeNode.text(text)];
+  }
+  all(tag: string): FakeNode[] {
+    return this.children.flatMap((c) => [...(c.tag === tag ? [c] : []), ...c.all(tag)]);
+  }
+}
+
+describe('page modules without a browser', () => {
+  const saved: Record<string, PropertyDescriptor | undefined> = {};
+  const answers = new Map<string, { body: unknown; delayMs: number }>();
+  const fakes: Record<string, unknown> = {
+    document: { createElement: (tag: string) => new FakeNode(tag), createTextNode: (text: string) => FakeNode.text(text) },
+    Node: FakeNode,
+    location: { search: '', href: 'http://127.0.0.1/' },
+    navigator: { languages: ['en'] },
+    fetch: async (url: string) => {
+      const a = answers.get(url);
+      if (!a) return new Response(JSON.stringify({ detail: 'Not Found' }), { status: 404 });
+      await new Promise((r) => setTimeout(r, a.delayMs));
+      return new Response(JSON.stringify(a.body), { status: 200 });
+    },
+  };
+
+  beforeAll(() => {
+    for (const [key, value] of Object.entries(fakes)) {
+      saved[key] = Object.getOwnPropertyDescriptor(globalThis, key);
+      Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
+    }
+  });
+  afterAll(() => {
+    for (const [key, descriptor] of Object.entries(saved)) {
+      if (descriptor) Object.defineProperty(globalThis, key, descriptor);
+      else delete (globalThis as Record<string, unknown>)[key];
+    }
+  });
+
+  const model = (name: string, delayMs: number): void => {
+    answers.set(`/api/live2d/model_files/${name}`, { body: { success: true, motion_files: [`motions/${name}.motion3.json`], expression_files: [] }, delayMs });
+    answers.set(`/api/live2d/emotion_mapping/${name}`, { body: { success: true, config: { motions: {}, expressions: {} } }, delayMs });
+  };
+
+  it('latestRequest: only the newest request stays current', async () => {
+    const { latestRequest } = await pageModule('common.js');
+    const next = latestRequest();
+    const first = next();
+    expect(first()).toBe(true);
+    const second = next();
+    expect([first(), second()]).toEqual([false, true]);
+    expect(latestRequest()()()).toBe(true); // each guard counts on its own
+  });
+
+  it('the emotion editor renders its table without stray "null" text', async () => {
+    const { renderEmotionEditor } = await pageModule('emotion_editor.js');
+    model('alpha', 0);
+    const container = new FakeNode('div');
+    await renderEmotionEditor(container, 'alpha');
+    expect(container.children.map((c) => c.tag)).toEqual(['p', 'table', 'div']);
+    expect(container.all('option').map((o) => o.value)).toContain('motions/alpha.motion3.json');
+  });
+
+  it('the emotion editor shows the model picked last, not a slower earlier answer', async () => {
+    const { renderEmotionEditor } = await pageModule('emotion_editor.js');
+    model('slow', 150);
+    model('fast', 0);
+    const container = new FakeNode('div');
+    const slow = renderEmotionEditor(container, 'slow');
+    await renderEmotionEditor(container, 'fast');
+    await slow;
+    const options = container.all('option').map((o) => o.value);
+    expect(options).toContain('motions/fast.motion3.json');
+    expect(options).not.toContain('motions/slow.motion3.json');
   });
 });

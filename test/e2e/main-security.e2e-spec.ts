@@ -73,6 +73,14 @@ describe('Host and Origin', () => {
   });
 });
 
+it('answers an undecodable URL with the usual error shape', async () => {
+  for (const path of ['/%ff', '/api/characters/catgirl/%E0%A4%A']) {
+    const res = await h.request('GET', path);
+    expect(res.status).toBe(400);
+    expect(res.json).toEqual({ detail: expect.stringMatching(/^Bad Request/) });
+  }
+});
+
 describe('static mounts stay inside their folders', () => {
   it('serves a plain file', async () => {
     const res = await h.request('GET', '/user_live2d/evil/ok.txt');

@@ -1,15 +1,10 @@
 // Character manager: master profile, characters (create / edit / rename / delete / make current)
 // and voice selection, over the §3.2 endpoints.
 import { $, api, el, enc, ensureOk, fillSelect, guarded, initPage, showLoadError, t, toast } from './common.js';
+import { characterBody, isScalar, masterBody, RESERVED } from './profile_form.js';
 
 initPage();
 
-/** Keys edited by their own inputs. */
-const SPECIAL = ['档案名', 'system_prompt', 'voice_id'];
-/** Model settings (owned by the model manager): not shown, sent back unchanged. */
-const MODEL_KEYS = ['live2d', 'live2d_item_id', 'model_type', 'vrm', 'vrm_animation', 'idle_animation', 'mmd'];
-const RESERVED = new Set([...SPECIAL, ...MODEL_KEYS]);
-const isScalar = (v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const state = { data: null, voices: {}, selected: null, creating: false, opened: false };
 
 function fieldRow(key = '', value = '') {
@@ -21,14 +16,9 @@ function fieldRow(key = '', value = '') {
   return row;
 }
 
-function readRows(container) {
-  const out = {};
-  for (const row of container.querySelectorAll('.kv-row')) {
-    const key = row.querySelector('.kv-key').value.trim();
-    if (key && !RESERVED.has(key)) out[key] = row.querySelector('.kv-value').value;
-  }
-  return out;
-}
+/** The [key, value] pairs of the field rows. */
+const readRows = (container) =>
+  Array.from(container.querySelectorAll('.kv-row'), (row) => [row.querySelector('.kv-key').value, row.querySelector('.kv-value').value]);
 
 async function load() {
   try {
@@ -102,18 +92,9 @@ function openMaster() {
   renderList();
 }
 
-function characterBody(name) {
+function formBody(name) {
   const old = state.creating ? {} : (state.data['猫娘'] || {})[name] || {};
-  // Keys the form does not show (non-string values, live2d_item_id) are sent back unchanged:
-  // the update API deletes every key that is not in the body.
-  const kept = Object.fromEntries(Object.entries(old).filter(([k, v]) => MODEL_KEYS.includes(k) || (!SPECIAL.includes(k) && !isScalar(v))));
-  const rows = readRows($('#chara-fields'));
-  // A number or boolean the user did not touch keeps its type (年龄: 15 stays a number).
-  for (const [k, v] of Object.entries(rows)) if (k in old && typeof old[k] !== 'string' && isScalar(old[k]) && String(old[k]) === v) rows[k] = old[k];
-  const body = { ...kept, ...rows, 档案名: name, voice_id: $('#chara-voice').value };
-  const prompt = $('#chara-prompt').value;
-  if (prompt.trim() !== '') body.system_prompt = prompt;
-  return body;
+  return characterBody(old, readRows($('#chara-fields')), { name, voiceId: $('#chara-voice').value, prompt: $('#chara-prompt').value });
 }
 
 $('#chara-form').addEventListener('submit', (ev) => {
@@ -121,9 +102,9 @@ $('#chara-form').addEventListener('submit', (ev) => {
   const name = $('#chara-name-input').value.trim();
   if (!name) return toast(t('chara.nameRequired'), 'error');
   void guarded(t('chara.saveFailed'), async () => {
-    if (state.creating) ensureOk(await api.post('/api/characters/catgirl', characterBody(name)));
+    if (state.creating) ensureOk(await api.post('/api/characters/catgirl', formBody(name)));
     else {
-      const res = ensureOk(await api.put(`/api/characters/catgirl/${enc(name)}`, characterBody(name)));
+      const res = ensureOk(await api.put(`/api/characters/catgirl/${enc(name)}`, formBody(name)));
       if (res && res.session_restarted) toast(t('chara.sessionRestarted'));
     }
     state.selected = name;
@@ -182,7 +163,7 @@ $('#master-form').addEventListener('submit', (ev) => {
   const name = $('#master-name-input').value.trim();
   if (!name) return toast(t('chara.nameRequired'), 'error');
   void guarded(t('chara.saveFailed'), async () => {
-    ensureOk(await api.post('/api/characters/master', { ...readRows($('#master-fields')), 档案名: name }));
+    ensureOk(await api.post('/api/characters/master', masterBody(state.data['主人'] || {}, readRows($('#master-fields')), name)));
     toast(t('common.saved'), 'ok');
     await load();
   });

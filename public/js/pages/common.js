@@ -127,6 +127,19 @@ export async function guarded(context, action, button) {
   }
 }
 
+/**
+ * Guards a view that reloads on the user's choice (another file, another model): each call of the
+ * returned function starts a request and answers a check that stays true only until the next
+ * call, so an older, slower answer never renders — and then gets saved — over the newer one.
+ */
+export function latestRequest() {
+  let current = 0;
+  return () => {
+    const mine = ++current;
+    return () => mine === current;
+  };
+}
+
 /** Replaces an element's children with a friendly "could not load" line. */
 export function showLoadError(container, context, err) {
   container.replaceChildren(el('p', { class: 'banner banner-error', text: `${context}: ${err instanceof Error ? err.message : String(err)}` }));

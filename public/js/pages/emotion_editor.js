@@ -1,6 +1,6 @@
 // Emotion → motion/expression mapping editor shared by the model manager and the emotion manager
 // (GET/POST /api/live2d/emotion_mapping/{model}, files from /api/live2d/model_files/{model}).
-import { api, el, enc, ensureOk, guarded, t, toast } from './common.js';
+import { api, el, enc, ensureOk, guarded, latestRequest, t, toast } from './common.js';
 
 export const EMOTIONS = ['happy', 'sad', 'angry', 'neutral', 'surprised'];
 /** Persistent expressions (always on); the server ignores it for motions. */
@@ -16,11 +16,15 @@ function multiSelect(files, chosen, label) {
 
 const selected = (select) => Array.from(select.selectedOptions).map((o) => o.value);
 
+/** One editor per page: only the latest render may fill it. */
+const editorRequest = latestRequest();
+
 /**
  * Renders the editor for one model into `container`. `filesUrl` overrides the model_files URL
  * (workshop models use model_files_by_id). Answers after loading; errors are shown in place.
  */
 export async function renderEmotionEditor(container, model, filesUrl) {
+  const isLatest = editorRequest();
   container.replaceChildren(el('p', { class: 'empty', text: t('common.loading') }));
   let files;
   let mapping;
@@ -30,9 +34,10 @@ export async function renderEmotionEditor(container, model, filesUrl) {
       api.get(`/api/live2d/emotion_mapping/${enc(model)}`).then(ensureOk),
     ]);
   } catch (err) {
-    container.replaceChildren(el('p', { class: 'banner banner-error', text: `${t('emotion.loadFailed')}: ${err.message}` }));
+    if (isLatest()) container.replaceChildren(el('p', { class: 'banner banner-error', text: `${t('emotion.loadFailed')}: ${err.message}` }));
     return;
   }
+  if (!isLatest()) return; // another model was picked meanwhile
   const motions = files.motion_files || [];
   const expressions = files.expression_files || [];
   const config = (mapping && mapping.config) || {};
@@ -65,5 +70,6 @@ export async function renderEmotionEditor(container, model, filesUrl) {
     }, save);
   });
   const empty = motions.length === 0 && expressions.length === 0 ? el('p', { class: 'hint', text: t('emotion.noFiles') }) : null;
-  container.replaceChildren(el('p', { class: 'hint', text: t('emotion.hint') }), empty, table, el('div', { class: 'row' }, save));
+  // filter: replaceChildren() would render a null argument as the text "null".
+  container.replaceChildren(...[el('p', { class: 'hint', text: t('emotion.hint') }), empty, table, el('div', { class: 'row' }, save)].filter(Boolean));
 }

@@ -7,7 +7,9 @@ initPage();
 const log = $('#chat-log');
 const input = $('#chat-input');
 const connState = $('#conn-state');
-const state = { name: pageData().lanlanName, ws: null, retry: 0, retryTimer: 0, ping: 0, started: false, starting: false, queue: [], bubble: null };
+/** Status sent to a socket that another window or tab has taken over (spec §4.1). */
+const REPLACED = '切换至另一个终端...';
+const state = { name: pageData().lanlanName, ws: null, retry: 0, retryTimer: 0, ping: 0, started: false, starting: false, replaced: false, queue: [], bubble: null };
 
 function setConn(kind, key, params) {
   connState.className = `conn ${kind}`;
@@ -86,7 +88,10 @@ function connect() {
     state.ws = null;
     state.started = false;
     state.starting = false;
-    scheduleReconnect();
+    // Another window has the conversation now. Reconnecting by ourselves would take it back, and
+    // the two pages would keep taking it from each other: wait until the user writes here.
+    if (state.replaced) setConn('', 'conn.replaced');
+    else scheduleReconnect();
   });
 }
 
@@ -122,6 +127,10 @@ function onMessage(msg) {
       break;
     case 'status':
       addBubble('status', String(msg.message ?? ''));
+      if (msg.message === REPLACED) {
+        state.replaced = true;
+        state.queue.length = 0; // not sent: the other window has the conversation
+      }
       if (String(msg.message ?? '').includes('已离开') || String(msg.message ?? '').includes('失联')) state.started = false;
       state.starting = false;
       break;
@@ -154,6 +163,7 @@ function switchTo(name) {
   showName();
   addBubble('status', t('index.switched', { name }));
   state.retry = 0;
+  state.replaced = false;
   connect();
 }
 
@@ -161,7 +171,8 @@ $('#chat-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const text = input.value.trim();
   if (!text) return;
-  if (!state.ws || state.ws.readyState !== WebSocket.OPEN) {
+  const open = state.ws !== null && state.ws.readyState === WebSocket.OPEN;
+  if (!open && !(state.replaced && state.ws === null)) {
     toast(t('index.notConnected'), 'error');
     return;
   }
@@ -169,7 +180,12 @@ $('#chat-form').addEventListener('submit', (ev) => {
   input.value = '';
   state.bubble = null;
   state.queue.push(text);
-  if (state.started) flushQueue();
+  if (!open) {
+    // Take the conversation back from the other window; the message goes once connected.
+    state.replaced = false;
+    state.retry = 0;
+    connect();
+  } else if (state.started) flushQueue();
   else startSession();
 });
 

@@ -15,7 +15,8 @@ function describeCurrent() {
   const cat = currentOf(state.chara);
   const vrm = cat.model_type === 'vrm' && cat.vrm ? ` · VRM: ${cat.vrm}` : '';
   $('#current-model').textContent = state.chara ? `${t('l2d.currentModel')}: ${cat.live2d || 'mao_pro'}${vrm}` : t('l2d.noCharacter');
-  $('#param-link').href = `/live2d_parameter_editor?lanlan_name=${enc(state.chara)}`;
+  // The parameter editor opens the model given by ?model= (it reads no character).
+  if (!state.editing) $('#param-link').href = `/live2d_parameter_editor?model=${enc(cat.live2d || '')}`;
 }
 
 function modelRow(label, source, active, onUse, onEdit) {
@@ -54,6 +55,7 @@ function editEmotions(model) {
   state.editing = model.name;
   $('#emotion-model').textContent = `— ${model.name}`;
   $('#emotion-link').href = `/live2d_emotion_manager?model=${enc(model.name)}`;
+  $('#param-link').href = `/live2d_parameter_editor?model=${enc(model.name)}`;
   const filesUrl = model.item_id ? `/api/live2d/model_files_by_id/${enc(model.item_id)}` : undefined;
   void renderEmotionEditor($('#emotion-editor'), model.name, filesUrl);
   $('#emotion-card').scrollIntoView({ behavior: 'smooth', block: 'start' });

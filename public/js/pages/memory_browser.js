@@ -1,11 +1,13 @@
 // Memory browser: recent memory files (read / edit / delete entries / save), the automatic
 // review switch, and search-as-you-type over long-term memory with "forget".
-import { $, api, el, enc, ensureOk, fillSelect, guarded, initPage, pageData, showLoadError, t, toast } from './common.js';
+import { $, api, el, enc, ensureOk, fillSelect, guarded, initPage, latestRequest, pageData, showLoadError, t, toast } from './common.js';
 
 initPage();
 
 const ROLES = ['system', 'human', 'ai'];
-const state = { filename: '', files: [], searchTimer: 0, searchSeq: 0 };
+const state = { filename: '', files: [], searchTimer: 0 };
+const fileRequest = latestRequest();
+const searchRequest = latestRequest();
 
 const nameOf = (filename) => filename.replace(/^recent_?/, '').replace(/\.json$/, '');
 
@@ -37,8 +39,11 @@ async function openFile(filename) {
   const box = $('#entries');
   box.replaceChildren(el('p', { class: 'empty', text: t('common.loading') }));
   setEditing(false);
+  const isLatest = fileRequest();
   try {
     const res = await api.get('/api/memory/recent_file', { query: { filename } });
+    // Another file was opened meanwhile: showing this one under its name would save it there.
+    if (!isLatest()) return;
     let items = [];
     try {
       items = JSON.parse(res.content);
@@ -50,7 +55,7 @@ async function openFile(filename) {
     box.replaceChildren(...(rows.length ? rows : [el('p', { class: 'empty', id: 'no-entries', text: t('mem.emptyFile') })]));
     setEditing(true);
   } catch (err) {
-    showLoadError(box, t('mem.openFailed'), err);
+    if (isLatest()) showLoadError(box, t('mem.openFailed'), err);
   }
 }
 
@@ -91,9 +96,15 @@ async function loadReview() {
 
 $('#review-toggle').addEventListener('change', (ev) => {
   const box = ev.currentTarget;
+  const wanted = box.checked;
   void guarded(t('mem.saveFailed'), async () => {
-    const res = ensureOk(await api.post('/api/memory/review_config', { enabled: box.checked }));
-    box.checked = Boolean(res.enabled);
+    try {
+      const res = ensureOk(await api.post('/api/memory/review_config', { enabled: wanted }));
+      box.checked = Boolean(res.enabled);
+    } catch (err) {
+      box.checked = !wanted; // not saved: show the setting as it still is
+      throw err;
+    }
     toast(t('common.saved'), 'ok');
   }, box);
 });
@@ -121,15 +132,15 @@ async function search() {
   const q = $('#search-input').value.trim();
   const name = $('#search-chara').value;
   const box = $('#search-results');
+  const isLatest = searchRequest(); // also when cleared: an answer still on its way is dropped
   if (!q || !name) return box.replaceChildren();
-  const seq = ++state.searchSeq;
   try {
     const res = await api.get(`/api/memory/${enc(name)}/search`, { query: { q } });
-    if (seq !== state.searchSeq) return; // a newer query is on its way
+    if (!isLatest()) return; // a newer query is on its way
     const results = (res && res.results) || [];
     box.replaceChildren(...(results.length === 0 ? [el('p', { class: 'empty', text: t('mem.noResults') })] : results.map((r) => resultRow(name, r))));
   } catch (err) {
-    if (seq === state.searchSeq) showLoadError(box, t('mem.searchFailed'), err);
+    if (isLatest()) showLoadError(box, t('mem.searchFailed'), err);
   }
 }
 
@@ -143,9 +154,8 @@ function resultRow(name, r) {
     if (!confirm(t('mem.forgetConfirm'))) return;
     // Search results are kinds 'turn', 'summary' and 'fact'; each is forgotten from its own table.
     const table = { summary: 'summaries', fact: 'facts' }[String(r.kind || '')] || 'turns';
-    const path = `/api/memory/${enc(name)}/${table}/${enc(r.id)}`;
     void guarded(t('mem.forgetFailed'), async () => {
-      ensureOk(await api.del(path));
+      ensureOk(await api.del(`/api/memory/${enc(name)}/${table}/${enc(r.id)}`));
       row.remove();
       toast(t('mem.forgotten'), 'ok');
     }, forget);

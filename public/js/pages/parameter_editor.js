@@ -1,11 +1,12 @@
 // Live2D parameter editor: sliders for the parameters of the model's .cdi3.json, saved to the
 // model's parameters.json (POST /api/live2d/save_model_parameters/{model}).
-import { $, $$, api, el, enc, ensureOk, fillSelect, guarded, initPage, showLoadError, t, toast } from './common.js';
+import { $, $$, api, el, enc, ensureOk, fillSelect, guarded, initPage, latestRequest, showLoadError, t, toast } from './common.js';
 
 initPage();
 
 const params = new URLSearchParams(location.search);
 const state = { model: params.get('model') || '' };
+const modelRequest = latestRequest();
 
 /** .cdi3.json carries no ranges: use Cubism's usual ranges by parameter kind. */
 function rangeOf(id) {
@@ -30,6 +31,9 @@ function paramRow(p, value) {
 
 async function loadModel() {
   const list = $('#param-list');
+  const isLatest = modelRequest();
+  // Saving without the sliders would replace the model's parameters.json with {}.
+  $('#param-save').disabled = true;
   if (!state.model) return list.replaceChildren(el('p', { class: 'empty', text: t('params.noModel') }));
   list.replaceChildren(el('p', { class: 'empty', text: t('common.loading') }));
   try {
@@ -37,6 +41,8 @@ async function loadModel() {
       api.get(`/api/live2d/model_parameters/${enc(state.model)}`).then(ensureOk),
       api.get(`/api/live2d/load_model_parameters/${enc(state.model)}`).catch(() => ({ parameters: {} })),
     ]);
+    // Another model was picked meanwhile: its sliders must not be saved under this one.
+    if (!isLatest()) return;
     const values = (saved && saved.parameters) || {};
     const groups = defs.parameter_groups || {};
     const byGroup = new Map();
@@ -49,8 +55,9 @@ async function loadModel() {
     list.replaceChildren(...[...byGroup].map(([g, ps]) => el('fieldset', {},
       el('legend', { text: (groups[g] && groups[g].name) || g || t('params.ungrouped') }),
       ...ps.map((p) => paramRow(p, values[p.id])))));
+    $('#param-save').disabled = false;
   } catch (err) {
-    showLoadError(list, t('params.loadFailed'), err);
+    if (isLatest()) showLoadError(list, t('params.loadFailed'), err);
   }
 }
 

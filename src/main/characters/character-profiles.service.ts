@@ -86,6 +86,9 @@ export class CharacterProfilesService {
       for (const k of Object.keys(cat)) if (!Object.hasOwn(body, k) && !KEPT_ON_UPDATE.includes(k)) delete cat[k];
       if (body.voice_id === '') delete cat.voice_id;
       for (const [k, v] of Object.entries(body)) if (k !== '档案名' && truthy(v)) cat[k] = v;
+      // [QUIRK] fixed: an explicitly emptied system_prompt goes back to the default template (the
+      // original kept the old prompt forever; its UI never sends an empty one, so nothing changes there).
+      if (typeof body.system_prompt === 'string' && body.system_prompt.trim() === '') delete cat.system_prompt;
       newVoice = String(cat.voice_id ?? '');
     });
     if (missing) return fail(404, '猫娘不存在');

@@ -1,7 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import handlebars from 'handlebars';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,6 +19,8 @@ import { MainWsAdapter } from '../websocket/main-ws.adapter';
 export const MAIN_FASTIFY_OPTIONS: FastifyServerOptions = {
   bodyLimit: UPLOAD_LIMITS.jsonBodyBytes,
   routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+  // A URL that cannot be decoded (`/%ff`) is answered before routing: same `{"detail"}` shape as the rest.
+  frameworkErrors: (error, _req, reply) => void (reply as FastifyReply).code(400).send({ detail: `Bad Request: ${error.message}` }),
 };
 
 interface Mount {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CharactersService } from '../../shared/config/characters.service';
 import { StartupService } from '../startup/startup.service';
-import { MANAGEMENT_PAGES, COMPANION_PAGE, type PageDefinition } from './pages.const';
+import { ALL_PAGES, COMPANION_PAGE, type PageDefinition } from './pages.const';
 
 interface NavItem {
   readonly href: string;
@@ -44,8 +44,7 @@ export class PagesService {
       titleKey: page.titleKey,
       script: page.script,
       uiLanguage: this.startup.uiLanguage,
-      nav: [COMPANION_PAGE, ...MANAGEMENT_PAGES]
-        .filter((p) => p.nav)
+      nav: ALL_PAGES.filter((p) => p.nav)
         .map((p) => ({ href: `/${p.paths[0]}`, title: p.title, titleKey: p.titleKey, active: p === page })),
       lanlanName,
       currentName,
