@@ -63,6 +63,9 @@ describe('main Live2D router /api/live2d: uploads', () => {
     expect(await post([['A/readme.txt', 'x']])).toMatchObject({ status: 400, json: { error: '未找到.model3.json文件' } });
     expect(await post([['../evil/evil.model3.json', '{}']])).toMatchObject({ status: 400, json: { error: '非法文件路径' } });
     expect(await post([['A\\..\\..\\evil.model3.json', '{}']])).toMatchObject({ status: 400, json: { error: '非法文件路径' } });
+    // A file sent where an earlier part made a folder, or a name too long for the disk: bad paths, not 500s.
+    expect(await post([['A/A.model3.json', '{}'], ['A/x/y.txt', 'y'], ['A/x', 'x']])).toMatchObject({ status: 400, json: { error: '非法文件路径' } });
+    expect(await post([['A/A.model3.json', '{}'], [`A/${'模'.repeat(100)}.txt`, 'x']])).toMatchObject({ status: 400, json: { error: '非法文件路径' } });
     expect(await post([])).toMatchObject({ status: 400, json: { error: '没有上传文件' } });
     expect(await h.request('POST', '/api/live2d/upload_model', { json: { files: [] } })).toMatchObject({ status: 400, json: { error: '没有上传文件' } });
     expect(existsSync(join(h.root, 'evil'))).toBe(false);
@@ -108,6 +111,16 @@ describe('main Live2D router /api/live2d: uploads', () => {
     expect(existsSync(join(h.root, 'live2d', 'B'))).toBe(false);
     expect(existsSync(join(h.root, 'live2d', 'Z'))).toBe(false);
     expect(readdirSync(h.root).filter((n) => n.startsWith('.live2d-upload'))).toEqual([]);
+  });
+
+  it('several archives share the entry bound of one upload (not 2000 entries each)', async () => {
+    const form = new FormData();
+    const entries = (prefix: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}/f${i}.txt`, '']));
+    form.append('files', new Blob([zip({ 'M/M.model3.json': '{}', ...entries('M', 1199) })]), 'M.zip');
+    form.append('files', new Blob([zip(entries('M/more', 1200))]), 'more.zip');
+    const res = await h.request('POST', '/api/live2d/upload_model', { body: form });
+    expect(res).toMatchObject({ status: 413, json: { success: false, error: '压缩包中的文件数量超过限制 (最多 2000 个)' } });
+    expect(existsSync(join(h.root, 'live2d', 'M'))).toBe(false);
   });
 
   it('answers 413 with the limit when one uploaded file is larger than 200 MB', async () => {

@@ -103,6 +103,23 @@ describe('main Live2D router /api/live2d', () => {
     expect(await h.request('GET', '/api/live2d/emotion_mapping/empty_model')).toMatchObject({ status: 404, json: { error: '模型配置文件不存在' } });
   });
 
+  it('concurrent edits of one model3.json never lose each other (read-modify-write is serialised per file)', async () => {
+    const name = encodeURIComponent('小天模型');
+    const mapping = { motions: { happy: ['motions/happy.motion3.json'] }, expressions: { happy: ['expressions/smile.exp3.json'] } };
+    for (let round = 0; round < 10; round++) {
+      const [a, b, c] = await Promise.all([
+        h.request('POST', `/api/live2d/emotion_mapping/${name}`, { json: mapping }),
+        h.request('POST', `/api/live2d/model_config/${name}`, { json: { FileReferences: {} } }),
+        h.request('GET', `/api/live2d/model_config/${name}`),
+      ]);
+      expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
+      expect(model3Of('小天模型').EmotionMapping).toEqual(mapping);
+      const raw = model3Of('小天模型');
+      delete raw.EmotionMapping;
+      writeFileSync(join(h.root, 'live2d', '小天模型', '小天模型.model3.json'), JSON.stringify(raw));
+    }
+  });
+
   it('model_files lists motions and expressions recursively, without symlinks leading outside; the files load by URL', async () => {
     const res = await h.request('GET', `/api/live2d/model_files/${encodeURIComponent('小天模型')}`);
     expect(res.json).toEqual({

@@ -55,6 +55,11 @@ describe('main system router /api/... (e2e)', () => {
       expect(body.messages[1]).toEqual({ role: 'user', content: '今天好开心' });
     });
 
+    it('empty text → neutral 0.5 without asking the model', async () => {
+      expect((await h.request('POST', '/api/emotion/analysis', { json: { text: '  ' } })).json).toEqual({ emotion: 'neutral', confidence: 0.5 });
+      expect(fake.requests).toHaveLength(0);
+    });
+
     it('low confidence → neutral; unparseable → neutral 0.5', async () => {
       fake.script.chat({ content: '{"emotion": "sad", "confidence": 0.1}' }, { content: 'I think it is sad' });
       expect((await h.request('POST', '/api/emotion/analysis', { json: { text: 'hmm' } })).json).toEqual({ emotion: 'neutral', confidence: 0.1 });

@@ -39,6 +39,8 @@ describe('main VRM router /api/model/vrm', () => {
         writeFileSync(join(root, 'steam', ITEM, 'sub', 'inner.vrm'), 'INNER');
         mkdirSync(join(root, 'vrm'), { recursive: true });
         symlinkSync(join(outside, 'secret.vrm'), join(root, 'vrm', 'leak.vrm'));
+        // Left by a main process (pid 2^22+1, never alive) that died mid-upload.
+        writeFileSync(join(root, 'vrm', '.Dead.vrm.4194305.0badc0de.uploading'), 'PARTIAL');
       },
     });
   });
@@ -57,6 +59,10 @@ describe('main VRM router /api/model/vrm', () => {
     expect(await upload(h, 'upload', 'Avatar.vrm', 'OTHER')).toMatchObject({ status: 400, json: { success: false, error: 'VRM模型 Avatar.vrm 已存在，请先删除或重命名现有模型' } });
     expect(readFileSync(join(h.root, 'vrm', 'Avatar.vrm'), 'utf8')).toBe('glTF-binary-VRM');
     expect(await upload(h, 'upload', 'Avatar.glb', 'x')).toMatchObject({ status: 400, json: { error: '文件必须是.vrm格式' } });
+    // A name the disk cannot hold (with the temp file's suffix) is refused, not a 500.
+    for (const long of [`${'a'.repeat(240)}.vrm`, `${'模'.repeat(80)}.vrm`]) {
+      expect(await upload(h, 'upload', long, 'x')).toMatchObject({ status: 400, json: { error: expect.stringContaining('过长') } });
+    }
     // A folder part in the name is dropped: the file lands in <data>/vrm, never above it.
     expect((await upload(h, 'upload', '../../evil.vrm', 'x')).json).toMatchObject({ success: true, model_url: '/user_vrm/evil.vrm' });
     expect(existsSync(join(h.root, '..', 'evil.vrm'))).toBe(false);
@@ -76,6 +82,10 @@ describe('main VRM router /api/model/vrm', () => {
     expect(new Set(urls).size).toBe(urls.length);
     for (const url of urls) expect((await h.request('GET', url)).status).toBe(200);
     expect((await h.request('GET', '/user_vrm/leak.vrm')).status).not.toBe(200);
+  });
+
+  it('removes the temp files of uploads a dead process left behind', () => {
+    expect(existsSync(join(h.root, 'vrm', '.Dead.vrm.4194305.0badc0de.uploading'))).toBe(false);
   });
 
   it('answers 413 for a .vrm larger than 200 MB and leaves nothing behind', async () => {
@@ -136,6 +146,11 @@ describe('main VRM router /api/model/vrm', () => {
     expect(readFileSync(join(outside, 'secret.vrm'), 'utf8')).toBe('SECRET');
     expect(await h.request('DELETE', '/api/model/vrm/model', { json: { url: '/user_vrm/One.vrm' } })).toMatchObject({ status: 200, json: { success: true, message: 'VRM 模型 One 已删除' } });
     expect(existsSync(join(h.root, 'vrm', 'One.vrm'))).toBe(false);
+    // Deleting a link removes the link, never the model it points at.
+    symlinkSync(join(h.root, 'vrm', 'Two.vrm'), join(h.root, 'vrm', 'Alias.vrm'));
+    expect(await h.request('DELETE', '/api/model/vrm/model', { json: { url: '/user_vrm/Alias.vrm' } })).toMatchObject({ status: 200, json: { success: true } });
+    expect(existsSync(join(h.root, 'vrm', 'Alias.vrm'))).toBe(false);
+    expect(readFileSync(join(h.root, 'vrm', 'Two.vrm'), 'utf8')).toBe('TWO');
 
     await h.request('POST', '/api/model/vrm/emotion_mapping/Two', { json: { happy: 'joy' } });
     expect(existsSync(join(h.root, 'vrm', 'configs', 'Two_emotion.json'))).toBe(true);

@@ -101,6 +101,20 @@ describe('main workshop router /api/steam/workshop (e2e)', () => {
       expect(readFileSync(file, 'utf8')).toBe(JSON.stringify({ default_workshop_folder: workshop, auto_create_folder: true }, null, 4));
     });
 
+    it('POST without a workshop_config.json: concurrent saves both land (no lost update)', async () => {
+      const file = join(h.root, 'config', 'workshop_config.json');
+      for (let round = 0; round < 5; round++) {
+        rmSync(file, { force: true });
+        const [a, b] = await Promise.all([
+          h.request('POST', '/api/steam/workshop/config', { json: { auto_create_folder: false } }),
+          h.request('POST', '/api/steam/workshop/config', { json: { user_mod_folder: '' } }),
+        ]);
+        expect([a.json.success, b.json.success]).toEqual([true, true]);
+        expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ default_workshop_folder: workshop, auto_create_folder: false, user_mod_folder: '' });
+      }
+      await h.request('POST', '/api/steam/workshop/config', { json: { auto_create_folder: true } });
+    });
+
     it('POST refuses values of the wrong type', async () => {
       const res = await h.request('POST', '/api/steam/workshop/config', { json: { auto_create_folder: 'yes' } });
       expect(res.json).toEqual({ success: false, error: 'auto_create_folder必须是布尔值' });
@@ -123,6 +137,21 @@ describe('main workshop router /api/steam/workshop (e2e)', () => {
       expect(items[1].previewImage).toBeNull();
     });
 
+    it('a file is never accepted as the mod folder; a hand-edited one makes the default scan 400, not 500', async () => {
+      const file = join(workshop, 'loose-file.txt');
+      const refused = await h.request('POST', '/api/steam/workshop/config', { json: { user_mod_folder: file } });
+      expect(refused.json).toEqual({ success: false, error: `不能使用该文件夹作为创意工坊文件夹: ${file}` });
+      const configFile = join(h.root, 'config', 'workshop_config.json');
+      const saved = readFileSync(configFile, 'utf8');
+      writeFileSync(configFile, JSON.stringify({ ...JSON.parse(saved), user_mod_folder: file }, null, 4));
+      try {
+        const res = await h.request('POST', '/api/steam/workshop/local-items/scan', { json: {} });
+        expect([res.status, res.json.success, res.json.default_path_used]).toEqual([400, false, true]);
+      } finally {
+        writeFileSync(configFile, saved);
+      }
+    });
+
     it('scan: missing folder 404, a file 400, outside the roots 403', async () => {
       const missing = await h.request('POST', '/api/steam/workshop/local-items/scan', { json: { folder_path: join(workshop, 'nope') } });
       expect([missing.status, missing.json]).toEqual([404, { success: false, error: `指定的文件夹不存在: ${join(workshop, 'nope')}`, default_path_used: false }]);
@@ -140,7 +169,8 @@ describe('main workshop router /api/steam/workshop (e2e)', () => {
       expect(ok.json.item).toMatchObject({ id: 'local_1', name: 'alpha', tags: ['模组'], size: 1100 });
       const relative = await h.request('GET', `/api/steam/workshop/local-items/local_2?folder_path=beta`);
       expect(relative.json.item).toMatchObject({ name: 'beta', path: join(workshop, 'beta') });
-      expect((await h.request('GET', '/api/steam/workshop/local-items/local_1')).json).toEqual({ success: false, error: '未提供文件夹路径' });
+      const noFolder = await h.request('GET', '/api/steam/workshop/local-items/local_1');
+      expect([noFolder.status, noFolder.json]).toEqual([400, { success: false, error: '未提供文件夹路径' }]);
       const denied = await h.request('GET', `/api/steam/workshop/local-items/local_1?folder_path=${q(outside)}`);
       expect([denied.status, denied.json.error]).toEqual([403, '访问被拒绝: 路径不在允许的范围内']);
       const traversal = await h.request('GET', `/api/steam/workshop/local-items/local_1?folder_path=${q('alpha/../../..')}`);
@@ -156,7 +186,8 @@ describe('main workshop router /api/steam/workshop (e2e)', () => {
       expect(published.json).toEqual({ success: true, is_published: true, published_file_id: '3012345678' });
       const fresh = await h.request('GET', `/api/steam/workshop/check-upload-status?item_path=alpha`);
       expect(fresh.json).toEqual({ success: true, is_published: false, published_file_id: null });
-      expect((await h.request('GET', '/api/steam/workshop/check-upload-status')).json).toEqual({ success: false, error: '未提供物品文件夹路径' });
+      const noPath = await h.request('GET', '/api/steam/workshop/check-upload-status');
+      expect([noPath.status, noPath.json]).toEqual([400, { success: false, error: '未提供物品文件夹路径' }]);
       expect((await h.request('GET', `/api/steam/workshop/check-upload-status?item_path=${q(outside)}`)).status).toBe(403);
       const notDir = await h.request('GET', `/api/steam/workshop/check-upload-status?item_path=loose-file.txt`);
       expect([notDir.status, notDir.json.error]).toEqual([400, '无效的物品文件夹路径']);

@@ -3,14 +3,11 @@ import { dirname, join } from 'node:path';
 import { isPlainObject } from '../../shared/data/json-edit';
 import { AllowedRootsService } from '../files/allowed-roots.service';
 import { applyEmotionMapping, deriveEmotionMapping } from './emotion-mapping.mapper';
-import { readModelJson, writeModelJson } from './model-json.store';
-import { errorText, wireFail, wireOk, type WireResult } from './model.outcome';
+import { readModelJson, withModelFileLock, writeModelJson } from './model-json.store';
+import { errorText, wireFail as fail, wireOk as ok, type WireResult } from './model.outcome';
 import { ModelLocatorService, type ModelLocation } from './model-locator.service';
 import { isValidModelName } from './model-name.validator';
 import { firstFileWithSuffix, listFilesRecursive } from './model-tree.walker';
-
-const ok = wireOk;
-const fail = wireFail;
 
 /** An existing model folder, found by name or by workshop item id. */
 export interface ModelFolder extends ModelLocation {
@@ -65,13 +62,28 @@ export class Live2dModelService {
     return { ...loc, dir, model3 };
   }
 
-  /** GET model_config: the model3.json, with FileReferences/Motions/Expressions added (indent 4) if missing. */
-  async getConfig(folder: ModelFolder | undefined): Promise<WireResult> {
+  /**
+   * The model3.json endpoints: their two 404s, then `task` on the parsed file, under the file's
+   * lock (read-modify-write of one file is serialised); an exception is the original's 500.
+   */
+  private async withModel3(folder: ModelFolder | undefined, task: (config: Record<string, unknown>, model3: string) => Promise<WireResult>): Promise<WireResult> {
     if (folder === undefined) return fail(404, '模型目录不存在');
-    if (folder.model3 === undefined) return fail(404, '模型配置文件不存在');
+    const model3 = folder.model3;
+    if (model3 === undefined) return fail(404, '模型配置文件不存在');
     try {
-      const config = await readModelJson(folder.model3);
-      if (!isPlainObject(config)) throw new Error('model3.json 不是 JSON 对象');
+      return await withModelFileLock(model3, async () => {
+        const config = await readModelJson(model3);
+        if (!isPlainObject(config)) throw new Error('model3.json 不是 JSON 对象');
+        return await task(config, model3);
+      });
+    } catch (err) {
+      return fail(500, errorText(err));
+    }
+  }
+
+  /** GET model_config: the model3.json, with FileReferences/Motions/Expressions added (indent 4) if missing. */
+  getConfig(folder: ModelFolder | undefined): Promise<WireResult> {
+    return this.withModel3(folder, async (config, model3) => {
       let updated = false;
       if (!isPlainObject(config.FileReferences)) {
         config.FileReferences = {};
@@ -86,20 +98,14 @@ export class Live2dModelService {
         refs.Expressions = [];
         updated = true;
       }
-      if (updated) await writeModelJson(folder.model3, config, 4);
+      if (updated) await writeModelJson(model3, config, 4);
       return ok({ success: true, config });
-    } catch (err) {
-      return fail(500, errorText(err));
-    }
+    });
   }
 
   /** POST model_config: copies FileReferences.Motions / .Expressions of the body into the file (indent 4). */
-  async updateConfig(folder: ModelFolder | undefined, body: Record<string, unknown>): Promise<WireResult> {
-    if (folder === undefined) return fail(404, '模型目录不存在');
-    if (folder.model3 === undefined) return fail(404, '模型配置文件不存在');
-    try {
-      const config = await readModelJson(folder.model3);
-      if (!isPlainObject(config)) throw new Error('model3.json 不是 JSON 对象');
+  updateConfig(folder: ModelFolder | undefined, body: Record<string, unknown>): Promise<WireResult> {
+    return this.withModel3(folder, async (config, model3) => {
       if (!isPlainObject(config.FileReferences)) config.FileReferences = {};
       const refs = config.FileReferences as Record<string, unknown>;
       refs.Motions ??= {};
@@ -107,41 +113,27 @@ export class Live2dModelService {
       const posted = isPlainObject(body.FileReferences) ? body.FileReferences : {};
       if ('Motions' in posted) refs.Motions = posted.Motions;
       if ('Expressions' in posted) refs.Expressions = posted.Expressions;
-      await writeModelJson(folder.model3, config, 4);
+      await writeModelJson(model3, config, 4);
       return ok({ success: true, message: '模型配置已更新' });
-    } catch (err) {
-      return fail(500, errorText(err));
-    }
+    });
   }
 
   /** GET emotion_mapping: EmotionMapping when truthy, else derived from FileReferences. */
-  async getEmotionMapping(folder: ModelFolder | undefined): Promise<WireResult> {
-    if (folder === undefined) return fail(404, '模型目录不存在');
-    if (folder.model3 === undefined) return fail(404, '模型配置文件不存在');
-    try {
-      const config = await readModelJson(folder.model3);
-      if (!isPlainObject(config)) throw new Error('model3.json 不是 JSON 对象');
+  getEmotionMapping(folder: ModelFolder | undefined): Promise<WireResult> {
+    return this.withModel3(folder, (config) => {
       const stored = config.EmotionMapping;
       const truthy = stored !== undefined && stored !== null && stored !== false && stored !== '' && stored !== 0 && !(isPlainObject(stored) && Object.keys(stored).length === 0) && !(Array.isArray(stored) && stored.length === 0);
-      return ok({ success: true, config: truthy ? stored : deriveEmotionMapping(config) });
-    } catch (err) {
-      return fail(500, errorText(err));
-    }
+      return Promise.resolve(ok({ success: true, config: truthy ? stored : deriveEmotionMapping(config) }));
+    });
   }
 
   /** POST emotion_mapping: rewrites FileReferences and EmotionMapping (indent 2). */
-  async saveEmotionMapping(folder: ModelFolder | undefined, body: Record<string, unknown>): Promise<WireResult> {
-    if (folder === undefined) return fail(404, '模型目录不存在');
-    if (folder.model3 === undefined) return fail(404, '模型配置文件不存在');
-    try {
-      const config = await readModelJson(folder.model3);
-      if (!isPlainObject(config)) throw new Error('model3.json 不是 JSON 对象');
+  saveEmotionMapping(folder: ModelFolder | undefined, body: Record<string, unknown>): Promise<WireResult> {
+    return this.withModel3(folder, async (config, model3) => {
       applyEmotionMapping(config, body);
-      await writeModelJson(folder.model3, config, 2);
+      await writeModelJson(model3, config, 2);
       return ok({ success: true, message: '情绪映射配置已保存' });
-    } catch (err) {
-      return fail(500, errorText(err));
-    }
+    });
   }
 
   /** Motion and expression files of a model folder, relative with `/`. */

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { isPlainObject } from '../../shared/data/json-edit';
 import { AllowedRootsService } from '../files/allowed-roots.service';
 import { Live2dModelService } from './live2d-model.service';
-import type { WireResult } from './model.outcome';
 import { readModelJson, writeModelJson } from './model-json.store';
-import { errorText } from './model.outcome';
+import { errorText, wireFail, wireOk, type WireResult } from './model.outcome';
 import { firstFileWithSuffix } from './model-tree.walker';
 
 const PARAMETERS_FILE = 'parameters.json';
@@ -21,11 +20,11 @@ export class Live2dParametersService {
   /** GET model_parameters: parameters and groups of the first *.cdi3.json of the model folder. */
   async parameters(name: string): Promise<WireResult> {
     const folder = await this.models.byName(name);
-    if (folder === undefined) return { status: 200, body: { success: false, error: `模型 ${name} 不存在` } };
+    if (folder === undefined) return wireFail(200, `模型 ${name} 不存在`);
     try {
       const file = await firstFileWithSuffix(folder.dir, '.cdi3.json');
       const path = file === undefined ? undefined : await (await this.roots.guard()).file(join(folder.dir, file));
-      if (path === undefined) return { status: 200, body: { success: false, error: '未找到.cdi3.json文件' } };
+      if (path === undefined) return wireFail(200, '未找到.cdi3.json文件');
       const cdi3 = await readModelJson(path);
       const data = isPlainObject(cdi3) ? cdi3 : {};
       const parameters: Array<{ id: unknown; groupId: unknown; name: unknown }> = [];
@@ -38,9 +37,9 @@ export class Live2dParametersService {
         if (!isPlainObject(g) || !('Id' in g)) continue;
         groups[String(g.Id)] = { id: g.Id, name: 'Name' in g ? g.Name : g.Id };
       }
-      return { status: 200, body: { success: true, parameters, parameter_groups: groups } };
+      return wireOk({ success: true, parameters, parameter_groups: groups });
     } catch (err) {
-      return { status: 200, body: { success: false, error: errorText(err) } };
+      return wireFail(200, errorText(err));
     }
   }
 
@@ -48,28 +47,28 @@ export class Live2dParametersService {
   async save(name: string, parameters: unknown): Promise<WireResult> {
     const folder = await this.models.byName(name);
     if (folder === undefined) return { status: 404, body: { success: false, error: `模型 ${name} 不存在` } };
-    if (!isPlainObject(parameters)) return { status: 400, body: { success: false, error: '参数格式错误' } };
+    if (!isPlainObject(parameters)) return wireFail(400, '参数格式错误');
     try {
       const target = await (await this.roots.guard()).resolve(join(folder.dir, PARAMETERS_FILE));
-      if (target === undefined) return { status: 400, body: { success: false, error: '非法文件路径' } };
+      if (target === undefined) return wireFail(400, '非法文件路径');
       await writeModelJson(target, parameters, 2);
-      return { status: 200, body: { success: true, message: '参数保存成功' } };
+      return wireOk({ success: true, message: '参数保存成功' });
     } catch (err) {
-      return { status: 500, body: { success: false, error: errorText(err) } };
+      return wireFail(500, errorText(err));
     }
   }
 
   /** GET load_model_parameters: the saved parameters, `{}` when there are none. */
   async load(name: string): Promise<WireResult> {
     const folder = await this.models.byName(name);
-    if (folder === undefined) return { status: 200, body: { success: false, error: `模型 ${name} 不存在` } };
+    if (folder === undefined) return wireFail(200, `模型 ${name} 不存在`);
     try {
       const path = await (await this.roots.guard()).file(join(folder.dir, PARAMETERS_FILE));
-      if (path === undefined) return { status: 200, body: { success: true, parameters: {} } };
+      if (path === undefined) return wireOk({ success: true, parameters: {} });
       const parameters = await readModelJson(path);
-      return { status: 200, body: { success: true, parameters: isPlainObject(parameters) ? parameters : {} } };
+      return wireOk({ success: true, parameters: isPlainObject(parameters) ? parameters : {} });
     } catch (err) {
-      return { status: 200, body: { success: false, error: errorText(err), parameters: {} } };
+      return wireFail(200, errorText(err), { parameters: {} });
     }
   }
 }

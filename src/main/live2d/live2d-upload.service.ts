@@ -17,12 +17,12 @@ import type { WireResult } from './model.outcome';
 import { errorText } from './model.outcome';
 import { listFilesRecursive } from './model-tree.walker';
 import { ZIP_LIMITS, ZipExtractor } from './upload-zip.extractor';
-import { TOO_LARGE_FILE, TOO_MANY_FILES } from './upload.errors';
 import { isArchiveJunk, isValidModelName, normaliseUploadPath } from './model-name.validator';
-import { drainRequest, multipartError, UploadRejected } from './upload.errors';
+import { drainRequest, multipartError, TOO_LARGE_FILE, TOO_MANY_FILES, UploadRejected } from './upload.errors';
 
 /** Walk bounds of a staged upload: as many entries as an upload may hold, any sensible depth. */
 const STAGED_WALK = { maxDepth: 32, maxEntries: UPLOAD_LIMITS.files * 4 };
+const BAD_PATH_CODES: ReadonlySet<string> = new Set(['EISDIR', 'ENOTDIR', 'EEXIST', 'ENAMETOOLONG']);
 const TOO_LARGE_TOTAL = `上传的文件总大小超过限制 (最大 ${UPLOAD_LIMITS.totalBytes / MIB}MB)`;
 
 /** Counts the bytes of the whole upload and fails as soon as they exceed the total limit. */
@@ -119,12 +119,16 @@ export class Live2dUploadService implements OnModuleInit {
       await this.save(part, target, budget);
     }
     if (files === 0) throw new UploadRejected(400, '没有上传文件');
-    // Archives share one bound: everything extracted, all archives together, stays within totalBytes.
+    // Archives share the bounds of one upload: everything extracted, all archives together, stays
+    // within totalBytes, and their entries plus the folder files within the file count.
     let extracted = 0;
+    let entries = files - zips.length;
     for (const zip of zips) {
       const stem = isValidModelName(zip.stem) ? zip.stem : 'model';
-      const limits = { ...ZIP_LIMITS, maxTotalBytes: Math.max(0, ZIP_LIMITS.maxTotalBytes - extracted) };
-      extracted += await new ZipExtractor(zip.path, join(tree, stem), limits).extractAll();
+      const limits = { ...ZIP_LIMITS, maxTotalBytes: Math.max(0, ZIP_LIMITS.maxTotalBytes - extracted), maxEntries: Math.max(0, ZIP_LIMITS.maxEntries - entries) };
+      const extractor = new ZipExtractor(zip.path, join(tree, stem), limits);
+      extracted += await extractor.extractAll();
+      entries += extractor.entries;
       await fs.rm(zip.path, { force: true });
     }
     return this.install(tree, zips.length > 0);
@@ -132,7 +136,14 @@ export class Live2dUploadService implements OnModuleInit {
 
   /** Streams one part to disk, counted against the total; 413 when the file itself was too large. */
   private async save(part: MultipartFile, path: string, budget: { used: number }): Promise<void> {
-    await pipeline(part.file, new Budget(budget), createWriteStream(path));
+    try {
+      await pipeline(part.file, new Budget(budget), createWriteStream(path));
+    } catch (err) {
+      // A part sent where an earlier one made a folder (`A/x/y` then `A/x`), or a name longer than
+      // the disk allows, is a bad path of the request, not a server error.
+      if (BAD_PATH_CODES.has((err as NodeJS.ErrnoException).code ?? '')) throw new UploadRejected(400, '非法文件路径');
+      throw err;
+    }
     if (part.file.truncated) throw new UploadRejected(413, TOO_LARGE_FILE);
   }
 

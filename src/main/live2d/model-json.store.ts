@@ -16,3 +16,20 @@ export async function readModelJson(path: string): Promise<unknown> {
 export async function writeModelJson(path: string, value: unknown, indent: 2 | 4): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value, null, indent));
 }
+
+const fileLocks = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `task` (a read-modify-write of one model file) after the earlier tasks on the same path, so
+ * two requests editing one model3.json (emotion manager and model_config, say) never drop each
+ * other's change. In-process only; the other servers never write model files.
+ */
+export function withModelFileLock<T>(path: string, task: () => Promise<T>): Promise<T> {
+  const run = (fileLocks.get(path) ?? Promise.resolve()).then(task);
+  const tail = run.catch(() => undefined);
+  fileLocks.set(path, tail);
+  void tail.then(() => {
+    if (fileLocks.get(path) === tail) fileLocks.delete(path);
+  });
+  return run;
+}

@@ -33,15 +33,15 @@ interface Mount {
   readonly root: string;
 }
 
+/** How long one walk of the model folders answers find_models (a user copying a folder in by hand waits this long). */
+const LISTING_TTL_MS = 1000;
+
 /**
  * find_models / find_model_directory / find_workshop_item_by_id of the original (spec §3.3), over
  * the folders main serves: public/ (/static), <data>/live2d (/user_live2d), the workshop path
  * (/user_mods) and the Steam workshop root (/workshop). Every name is validated (no separators,
  * no `..`; InvalidModelNameError otherwise) and every folder found goes through the PathGuard.
  */
-/** How long one walk of the model folders answers find_models (a user copying a folder in by hand waits this long). */
-const LISTING_TTL_MS = 1000;
-
 @Injectable()
 export class ModelLocatorService {
   private listing: { at: number; scan: Promise<ModelEntry[]> } | undefined;

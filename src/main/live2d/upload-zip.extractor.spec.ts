@@ -35,4 +35,22 @@ describe('ZipExtractor', () => {
     await expect(new ZipExtractor(archive({ '../x': 'x' }), dest).extractAll()).rejects.toMatchObject({ status: 400, message: '非法文件路径' });
     await expect(new ZipExtractor(archive({ '/etc/x': 'x' }), dest).extractAll()).rejects.toMatchObject({ status: 400, message: '非法文件路径' });
   });
+
+  it('refuses duplicate and colliding entries with 400, also when they are empty (no raw EEXIST → 500)', async () => {
+    // fflate cannot write one name twice: write `Z/x` and `Z/y`, then rename `Z/y` in both headers.
+    const duplicate = (files: Record<string, string>, from: string, to: string): string => {
+      const path = archive(files, 0);
+      writeFileSync(path, Buffer.from(readFileSync(path).toString('latin1').split(from).join(to), 'latin1'));
+      return path;
+    };
+    for (const [files, from, to] of [
+      [{ 'Z/x': '', 'Z/y': '' }, 'Z/y', 'Z/x'],
+      [{ 'Z/x': 'a', 'Z/y': 'b' }, 'Z/y', 'Z/x'],
+      [{ 'Z/a/b': '', 'Z/a': '' }, '', ''],
+    ] as Array<[Record<string, string>, string, string]>) {
+      const dest = join(mkdtempSync(join(tmpdir(), 'neko-zip-out-')), 'out');
+      const path = from === '' ? archive(files, 0) : duplicate(files, from, to);
+      await expect(new ZipExtractor(path, dest).extractAll()).rejects.toMatchObject({ name: 'UploadRejected', status: 400 });
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UPLOAD_LIMITS } from '../http/upload-limits.const';
-import { UploadRejected } from './upload.errors';
+import { TOO_LARGE_EXTRACTED, UploadRejected } from './upload.errors';
 import { extractZipEntry, readZipEntries, type ZipLimits } from './upload-zip.reader';
 import { isArchiveJunk, normaliseUploadPath } from './model-name.validator';
 
@@ -18,6 +18,9 @@ export const ZIP_LIMITS: ZipLimits = {
  * is inflated with its declared size as a hard cap, so a zip bomb stops at the limit.
  */
 export class ZipExtractor {
+  /** Entries of the central directory (files and folders), known once extractAll has read it. */
+  entries = 0;
+
   constructor(
     private readonly archive: string,
     private readonly dest: string,
@@ -28,6 +31,7 @@ export class ZipExtractor {
     const fh = await fs.open(this.archive, 'r');
     try {
       const entries = await readZipEntries(fh, this.limits);
+      this.entries = entries.length;
       const plan: Array<{ entry: (typeof entries)[number]; rel: string }> = [];
       for (const entry of entries) {
         // Unlike a browser's relative path, an absolute entry name is refused, not re-rooted.
@@ -50,7 +54,7 @@ export class ZipExtractor {
         }
         if (entry.isDirectory) continue;
         total += await extractZipEntry(fh, entry, target);
-        if (total > this.limits.maxTotalBytes) throw new UploadRejected(413, `解压后的文件总大小超过限制 (最大 ${UPLOAD_LIMITS.totalBytes / 1024 / 1024}MB)`);
+        if (total > this.limits.maxTotalBytes) throw new UploadRejected(413, TOO_LARGE_EXTRACTED);
       }
       return total;
     } finally {

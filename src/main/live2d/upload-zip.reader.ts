@@ -1,9 +1,9 @@
 import { createWriteStream, promises as fs } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
-import { UPLOAD_LIMITS } from '../http/upload-limits.const';
-import { UploadRejected } from './upload.errors';
+import { MIB } from '../http/upload-limits.const';
+import { TOO_LARGE_EXTRACTED, TOO_MANY_ZIP_ENTRIES, UploadRejected } from './upload.errors';
 
 export interface ZipLimits {
   readonly maxEntries: number;
@@ -26,7 +26,6 @@ export interface ZipEntry {
 const EOCD_SIG = 0x06054b50;
 const CDH_SIG = 0x02014b50;
 const LFH_SIG = 0x04034b50;
-const MIB = 1024 * 1024;
 const CORRUPT = 'ZIP文件无效或已损坏';
 
 function decodeName(bytes: Buffer, utf8Flag: boolean): string {
@@ -66,7 +65,7 @@ export async function readZipEntries(fh: fs.FileHandle, limits: ZipLimits): Prom
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
   if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) throw new UploadRejected(400, '不支持ZIP64格式的压缩包');
-  if (count > limits.maxEntries) throw new UploadRejected(413, `压缩包中的文件数量超过限制 (最多 ${limits.maxEntries} 个)`);
+  if (count > limits.maxEntries) throw new UploadRejected(413, TOO_MANY_ZIP_ENTRIES);
   if (cdOffset + cdSize > fileSize) throw new UploadRejected(400, CORRUPT);
   const cd = await readAt(fh, cdOffset, cdSize);
   const entries: ZipEntry[] = [];
@@ -96,7 +95,7 @@ export async function readZipEntries(fh: fs.FileHandle, limits: ZipLimits): Prom
       if (method !== 0 && method !== 8) throw new UploadRejected(400, `不支持的压缩方式: ${name}`);
       if (size > limits.maxEntryBytes) throw new UploadRejected(413, `文件过大，单个文件最大允许 ${limits.maxEntryBytes / MIB}MB: ${name}`);
       total += size;
-      if (total > limits.maxTotalBytes) throw new UploadRejected(413, `解压后的文件总大小超过限制 (最大 ${UPLOAD_LIMITS.totalBytes / MIB}MB)`);
+      if (total > limits.maxTotalBytes) throw new UploadRejected(413, TOO_LARGE_EXTRACTED);
     }
     entries.push({ name, method, flags, compressedSize, size, localHeaderOffset, isDirectory, isSymlink });
   }
@@ -126,15 +125,15 @@ export async function extractZipEntry(fh: fs.FileHandle, entry: ZipEntry, target
   const start = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   const guard = new SizeGuard(entry.size);
   const out = createWriteStream(target, { flags: 'wx' });
-  if (entry.compressedSize === 0) {
-    out.end();
-    await new Promise<void>((resolve, reject) => out.on('finish', resolve).on('error', reject));
-    return 0;
-  }
-  const source = fh.createReadStream({ start, end: start + entry.compressedSize - 1, autoClose: false });
   try {
-    if (entry.method === 8) await pipeline(source, createInflateRaw(), guard, out);
-    else await pipeline(source, guard, out);
+    // An empty entry still goes through the pipeline: a failed create (a duplicate entry name, a
+    // folder in the way) is the archive's fault (400), and a non-empty declared size is a lie.
+    if (entry.compressedSize === 0) await pipeline(Readable.from([]), guard, out);
+    else {
+      const source = fh.createReadStream({ start, end: start + entry.compressedSize - 1, autoClose: false });
+      if (entry.method === 8) await pipeline(source, createInflateRaw(), guard, out);
+      else await pipeline(source, guard, out);
+    }
   } catch (err) {
     if (err instanceof UploadRejected) throw err;
     throw new UploadRejected(400, CORRUPT);

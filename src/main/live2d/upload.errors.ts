@@ -14,6 +14,9 @@ export class UploadRejected extends Error {
 
 export const TOO_LARGE_FILE = `文件过大，单个文件最大允许 ${UPLOAD_LIMITS.fileBytes / MIB}MB`;
 export const TOO_MANY_FILES = `上传的文件数量超过限制 (最多 ${UPLOAD_LIMITS.files} 个)`;
+/** Archives are bounded by what one upload may hold (all archives of an upload together). */
+export const TOO_MANY_ZIP_ENTRIES = `压缩包中的文件数量超过限制 (最多 ${UPLOAD_LIMITS.files} 个)`;
+export const TOO_LARGE_EXTRACTED = `解压后的文件总大小超过限制 (最大 ${UPLOAD_LIMITS.totalBytes / MIB}MB)`;
 
 /** Maps @fastify/multipart's own limit and parse errors to our 413 / 400 answers; undefined for anything else. */
 export function multipartError(err: unknown): UploadRejected | undefined {

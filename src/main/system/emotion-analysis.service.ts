@@ -31,6 +31,8 @@ export class EmotionAnalysisService {
   ) {}
 
   async analyze(req: EmotionRequest): Promise<EmotionAnswer> {
+    // Nothing to read: neutral without asking a model (as later upstream versions do).
+    if (req.text.trim() === '') return { emotion: 'neutral', confidence: 0.5 };
     const cfg = await this.coreConfig.modelConfig('emotion');
     const model = req.model || cfg.model;
     const extraBody = extraBodyFor(model);

@@ -1,13 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { WireResult } from '../live2d/model.outcome';
+import { errorText, wireFail as fail, wireOk, type WireResult } from '../live2d/model.outcome';
 import { PathGuard } from '../files/path-guard';
 import { pyRepr, VRM_USER_PATH } from './vrm.const';
 import { VrmEmotionService } from './vrm-emotion.service';
 import { VrmFilesService } from './vrm-files.service';
-
-const fail = (status: number, error: string): WireResult => ({ status, body: { success: false, error } });
 
 /** DELETE /api/model/vrm/model (by URL) and /model/{name} (upstream): only top-level user .vrm files. */
 @Injectable()
@@ -19,9 +17,13 @@ export class VrmDeleteService {
     private readonly emotions: VrmEmotionService,
   ) {}
 
-  /** The user's top-level `<file>` (real path inside <data>/vrm), if it is a regular file. */
+  /**
+   * The user's top-level `<file>` when it is (or links to) a regular file inside <data>/vrm. The
+   * entry itself is answered, not a link's target: deleting an alias must not delete its target.
+   */
   private async userFile(file: string): Promise<string | undefined> {
-    return new PathGuard([this.files.userDir]).file(join(this.files.userDir, file));
+    const entry = join(this.files.userDir, file);
+    return (await new PathGuard([this.files.userDir]).file(entry)) === undefined ? undefined : entry;
   }
 
   async byUrl(url: string): Promise<WireResult> {
@@ -34,9 +36,9 @@ export class VrmDeleteService {
     try {
       await fs.unlink(target);
       this.logger.log(`已删除 VRM 模型: ${rel}`);
-      return { status: 200, body: { success: true, message: `VRM 模型 ${rel.slice(0, -4)} 已删除` } };
+      return wireOk({ success: true, message: `VRM 模型 ${rel.slice(0, -4)} 已删除` });
     } catch (err) {
-      return fail(500, err instanceof Error ? err.message : String(err));
+      return fail(500, errorText(err));
     }
   }
 
@@ -50,9 +52,9 @@ export class VrmDeleteService {
       await fs.unlink(target);
       await this.emotions.forget(name);
       this.logger.log(`已删除VRM模型: ${name}`);
-      return { status: 200, body: { success: true, message: `模型 ${name} 已成功删除` } };
+      return wireOk({ success: true, message: `模型 ${name} 已成功删除` });
     } catch (err) {
-      return fail(500, err instanceof Error ? err.message : String(err));
+      return fail(500, errorText(err));
     }
   }
 }

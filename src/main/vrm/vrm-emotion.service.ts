@@ -3,12 +3,10 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../shared/data/atomic-file';
 import { stripBom } from '../../shared/data/json-edit';
-import type { WireResult } from '../live2d/model.outcome';
+import { errorText, wireFail as fail, wireOk, type WireResult } from '../live2d/model.outcome';
 import { PathGuard } from '../files/path-guard';
 import { DEFAULT_MOOD_MAP, isValidVrmName, pyRepr, VRM_MAPPING_LIMITS } from './vrm.const';
 import { VrmFilesService } from './vrm-files.service';
-
-const fail = (status: number, error: string): WireResult => ({ status, body: { success: false, error } });
 
 /**
  * Normalises a posted mapping to `{emotion: [non-empty names]}` (a single string becomes a list;
@@ -60,9 +58,9 @@ export class VrmEmotionService {
     if (!isValidVrmName(name)) return fail(400, `Invalid model name: ${pyRepr(name)}`);
     try {
       const config = (await this.readMapping(this.userConfigDir, name)) ?? (await this.readMapping(this.builtInConfigDir, name)) ?? DEFAULT_MOOD_MAP;
-      return { status: 200, body: { success: true, config } };
+      return wireOk({ success: true, config });
     } catch (err) {
-      return fail(500, err instanceof Error ? err.message : String(err));
+      return fail(500, errorText(err));
     }
   }
 
@@ -76,9 +74,9 @@ export class VrmEmotionService {
       const target = await new PathGuard([this.userConfigDir]).resolve(join(this.userConfigDir, `${name}_emotion.json`));
       if (target === undefined) return fail(500, '无法创建配置目录');
       await writeFileAtomic(target, JSON.stringify(normalised, null, 2));
-      return { status: 200, body: { success: true, message: '配置保存成功' } };
+      return wireOk({ success: true, message: '配置保存成功' });
     } catch (err) {
-      return fail(500, err instanceof Error ? err.message : String(err));
+      return fail(500, errorText(err));
     }
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Delete, Get, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, type ApiBodyOptions, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { send } from '../live2d/model.outcome';
+import { errorText, send, wireFail } from '../live2d/model.outcome';
 import { wireBody } from '../http/wire-body.pipe';
 import { COMMON_VRM_EXPRESSIONS, VRM_EXPRESSIONS_NOTE, VRM_STATIC_ANIMATION_PATH, VRM_STATIC_PATH, VRM_USER_PATH } from './vrm.const';
 import { VrmDeleteDto, VrmEmotionMappingDto } from './vrm.dto';
@@ -50,7 +50,7 @@ export class VrmController {
     try {
       return { success: true, models: await this.files.models() };
     } catch (err) {
-      return send({ status: 500, body: { success: false, error: err instanceof Error ? err.message : String(err) } });
+      return send(wireFail(500, errorText(err)));
     }
   }
 
@@ -60,7 +60,7 @@ export class VrmController {
     try {
       return { success: true, animations: await this.files.animations() };
     } catch (err) {
-      return send({ status: 500, body: { success: false, error: err instanceof Error ? err.message : String(err) } });
+      return send(wireFail(500, errorText(err)));
     }
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../../shared/data/atomic-file';
+import { createFileExclusive } from '../../shared/data/atomic-file';
 import { isAbsolute, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import type { DataFolder } from '../../shared/data/data-folder';
@@ -33,7 +33,11 @@ export class WorkshopConfigService extends ConfigFileService<WorkshopConfig> {
     return isAbsolute(p) ? resolve(p) : resolve(homedir(), p);
   }
 
-  /** get_workshop_path(): user_mod_folder ‖ WORKSHOP_PATH ‖ default_workshop_folder ‖ <data>/workshop. */
+  /**
+   * get_workshop_path(): user_mod_folder ‖ WORKSHOP_PATH ‖ default_workshop_folder ‖ <data>/workshop.
+   * [QUIRK] fixed: in the original the first present key won even when empty (an empty path, i.e.
+   * the process's cwd); an empty or blank value is skipped here (the UI clears a field with "").
+   */
   async workshopPath(): Promise<string> {
     const c = await this.read();
     for (const key of ['user_mod_folder', 'WORKSHOP_PATH', 'default_workshop_folder'] as const) {
@@ -78,11 +82,9 @@ export class WorkshopConfigService extends ConfigFileService<WorkshopConfig> {
       () => true,
       () => false,
     );
-    if (!exists) {
-      const next = apply(await this.read());
-      await writeFileAtomic(this.path, JSON.stringify(next, null, 4));
-      return this.read();
-    }
+    // Exclusive create: when a concurrent save created the file first, our fields are merged into
+    // theirs by the locked update instead of overwriting them.
+    if (!exists && (await createFileExclusive(this.path, JSON.stringify(apply(await this.read()), null, 4)))) return this.read();
     return this.update(apply);
   }
 

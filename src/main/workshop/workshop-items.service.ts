@@ -60,8 +60,9 @@ export class WorkshopItemsService {
     const folder = this.config.absolute(raw);
     const home = resolve(homedir());
     if (parse(folder).root === folder || [home, this.folder.root].some((p) => isInside(folder, p))) return false;
-    if ([home, this.folder.root].some((p) => isInside(p, folder))) return true;
-    return (await fs.stat(folder).catch(() => undefined))?.isDirectory() === true;
+    const stats = await fs.stat(folder).catch(() => undefined);
+    if (stats !== undefined) return stats.isDirectory(); // an existing file is no folder
+    return [home, this.folder.root].some((p) => isInside(p, folder));
   }
 
   async scan(folderPath: string | undefined): Promise<ScanResult> {
@@ -69,7 +70,8 @@ export class WorkshopItemsService {
     const defaultUsed = !folderPath;
     let target: string | undefined;
     if (!folderPath) {
-      await fs.mkdir(base, { recursive: true });
+      // A configured path that is a file (hand-edited config) is answered as "not a folder" below.
+      await fs.mkdir(base, { recursive: true }).catch(() => undefined);
       target = await this.resolve(base);
     } else {
       target = await this.resolve(folderPath);

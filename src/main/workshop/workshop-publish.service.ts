@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { constants, promises as fs } from 'node:fs';
+import { wireFail, wireOk, type WireResult } from '../live2d/model.outcome';
 import { ACCESS_DENIED, STEAM_UNAVAILABLE } from './workshop.const';
 import type { PublishBodyDto } from './workshop.dto';
 import { WorkshopItemsService } from './workshop-items.service';
 
-/** Status and body in the original's shape. */
-export interface PublishAnswer {
-  readonly status: number;
-  readonly body: Readonly<Record<string, unknown>>;
-}
-
-const fail = (status: number, error: string, message?: string): PublishAnswer => ({ status, body: { success: false, error, ...(message !== undefined ? { message } : {}) } });
+const fail = (status: number, error: string, message?: string): WireResult => wireFail(status, error, message !== undefined ? { message } : {});
 
 /** The original decoded the paths it was sent once more (they come URL-encoded from some pages). */
 function decodeOnce(raw: string): string {
@@ -34,7 +29,7 @@ const fileId = (digits: string): number | string => (Number.isSafeInteger(Number
 export class WorkshopPublishService {
   constructor(private readonly items: WorkshopItemsService) {}
 
-  async publish(body: PublishBodyDto): Promise<PublishAnswer> {
+  async publish(body: PublishBodyDto): Promise<WireResult> {
     const visibility = typeof body.visibility === 'number' ? body.visibility : typeof body.visibility === 'string' && /^\s*\d+\s*$/.test(body.visibility) ? Number(body.visibility) : NaN;
     // int(visibility) in the original; values other than 0/1/2 meant public.
     if (!Number.isInteger(visibility)) return fail(400, `无效的可见性设置: ${String(body.visibility).slice(0, 50)}`);
@@ -58,13 +53,13 @@ export class WorkshopPublishService {
     if (preview.kind !== 'ok') return preview.answer;
 
     const marker = await this.items.marker(folder);
-    if (marker !== undefined) return { status: 200, body: { success: true, published_file_id: fileId(marker), message: '发布成功' } };
+    if (marker !== undefined) return wireOk({ success: true, published_file_id: fileId(marker), message: '发布成功' });
     // CreateItem / SubmitItemUpdate need Steamworks, which has no binding here.
     return { status: 503, body: { ...STEAM_UNAVAILABLE } };
   }
 
   /** The given preview (relative = inside the content folder), else one found in the folder; '' when none. */
-  private async preview(raw: string | undefined, folder: string): Promise<{ kind: 'ok'; path: string } | { kind: 'bad'; answer: PublishAnswer }> {
+  private async preview(raw: string | undefined, folder: string): Promise<{ kind: 'ok'; path: string } | { kind: 'bad'; answer: WireResult }> {
     if (raw) {
       const shown = decodeOnce(raw);
       const path = await (await this.items.guard()).resolve(shown, folder);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query } from '@ne
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { promises as fs } from 'node:fs';
 import { WireException, wireError } from '../../shared/http/wire.exception';
+import { send } from '../live2d/model.outcome';
 import { wireBody } from '../http/wire-body.pipe';
 import { ACCESS_DENIED, STEAM_UNAVAILABLE } from './workshop.const';
 import { LocalItemQueryDto, PublishBodyDto, ScanBodyDto, UnsubscribeBodyDto, UploadStatusQueryDto, WorkshopConfigBodyDto } from './workshop.dto';
@@ -144,9 +145,7 @@ export class WorkshopController {
   @Post('publish')
   @HttpCode(200)
   @ApiOperation({ summary: 'Publish a folder to the workshop (checks only; already published → its id; else Steam unavailable 503)' })
-  async publish(@Body(wireBody(PublishBodyDto, { status: 400 })) body: PublishBodyDto): Promise<Readonly<Record<string, unknown>>> {
-    const r = await this.publisher.publish(body);
-    if (r.status !== 200) throw new WireException(r.status, r.body);
-    return r.body;
+  async publish(@Body(wireBody(PublishBodyDto, { status: 400 })) body: PublishBodyDto): Promise<unknown> {
+    return send(await this.publisher.publish(body));
   }
 }

@@ -4,5 +4,5 @@ import { WorkshopItemsService } from './workshop-items.service';
 import { WorkshopPublishService } from './workshop-publish.service';
 
 /** The workshop router /api/steam/workshop (WorkshopConfigService itself comes from FilesModule). */
-@Module({ controllers: [WorkshopController], providers: [WorkshopItemsService, WorkshopPublishService], exports: [WorkshopItemsService] })
+@Module({ controllers: [WorkshopController], providers: [WorkshopItemsService, WorkshopPublishService] })
 export class WorkshopModule {}
