@@ -1,11 +1,12 @@
 import { benchLocomo } from './locomo.bench';
 import { benchMemoryScale } from './memory-scale.bench';
 import { benchParaphrase } from './paraphrase.bench';
+import { benchResampler } from './resampler.bench';
 import { benchRest } from './rest.bench';
 import { benchStartup } from './startup.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   if (!only || only === 'paraphrase') await benchParaphrase();
   if (!only || only === 'memory') await benchMemoryScale();
   if (!only || only === 'rest') await benchRest();
+  if (!only || only === 'resampler') await benchResampler();
 }
 
 main().then(
