@@ -1,7 +1,8 @@
+import { riffLayout } from '../audio/riff.layout';
+
 /**
  * A small RIFF/WAVE reader for what TTS engines write: PCM (format 1, or WAVE_FORMAT_EXTENSIBLE
- * with the PCM sub-format), 16-bit, mono. Chunks other than `fmt ` and `data` are skipped
- * (odd-sized chunks are padded to even offsets, as RIFF requires). A streaming writer may leave
+ * with the PCM sub-format), 16-bit, mono; the chunk walk is riffLayout's. A streaming writer may leave
  * the data size as 0 or 0xFFFFFFFF: the data then runs to the end of what is there.
  */
 
@@ -37,25 +38,14 @@ export function looksLikeRiff(bytes: Uint8Array): boolean {
  */
 export function parseWavHeader(bytes: Uint8Array): WavHeader | undefined {
   if (bytes.length < 12) return undefined;
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') throw new WavFormatError('not a RIFF/WAVE file');
-  let format: WavFormat | undefined;
-  let offset = 12;
-  while (offset + 8 <= buf.length) {
-    const id = buf.toString('latin1', offset, offset + 4);
-    const size = buf.readUInt32LE(offset + 4);
-    const body = offset + 8;
-    if (id === 'data') {
-      if (!format) throw new WavFormatError('WAV data chunk before its fmt chunk');
-      return { ...format, dataOffset: body, dataBytes: UNKNOWN_SIZES.has(size) ? undefined : size };
-    }
-    if (id === 'fmt ') {
-      if (body + size > buf.length) return undefined;
-      format = readFormat(buf.subarray(body, body + size));
-    }
-    offset = body + size + (size % 2);
-  }
-  return undefined;
+  const layout = riffLayout(bytes);
+  if (!layout.riff || !layout.wave) throw new WavFormatError('not a RIFF/WAVE file');
+  if (layout.dataBeforeFmt) throw new WavFormatError('WAV data chunk before its fmt chunk');
+  const fmt = layout.fmt;
+  const format = fmt && fmt.body.length >= fmt.size ? readFormat(fmt.body) : undefined;
+  if (!format || !layout.data) return undefined;
+  const size = layout.data.size;
+  return { ...format, dataOffset: layout.data.offset, dataBytes: UNKNOWN_SIZES.has(size) ? undefined : size };
 }
 
 /** A whole WAV file: its format and its samples (PCM16LE mono, an even number of bytes). */
