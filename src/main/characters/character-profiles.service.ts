@@ -4,7 +4,7 @@ import type { CharacterProfile } from '../../shared/config/characters.types';
 import { MemoryServerClient } from '../clients/peer-clients.module';
 import { CharacterSessionsService } from './character-sessions.service';
 import { INVALID_CHARACTER_NAME, isValidCharacterName, own, truthy } from './character-name.validator';
-import { errorText, fail, ok, type Outcome } from './characters.outcome';
+import { errorText, wireFail as fail, wireOk as ok, type WireResult as Outcome } from '../http/wire-outcome';
 import { VoiceStorageService } from './voice-storage.service';
 
 /**

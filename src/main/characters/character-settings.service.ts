@@ -4,7 +4,7 @@ import { isValidModelName } from '../live2d/model-name.validator';
 import { CharacterSessionsService } from './character-sessions.service';
 import { CharacterProfilesService } from './character-profiles.service';
 import { own, truthy } from './character-name.validator';
-import { errorText, fail, ok, type Outcome } from './characters.outcome';
+import { errorText, wireFail as fail, wireOk as ok, type WireResult as Outcome } from '../http/wire-outcome';
 import { isoNow, VoiceStorageService } from './voice-storage.service';
 
 const MODEL_TYPES = ['live2d', 'vrm', 'mmd'] as const;

@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { wireBody } from '../http/wire-body.pipe';
 import { CharacterSettingsService } from './character-settings.service';
-import { answer, sent } from './characters.outcome';
+import { send as answer, sent } from '../http/wire-outcome';
 import { ModelChoiceDto, RegisterVoiceDto, VoiceCloneFormDto, VoiceIdDto } from './characters.dto';
 import { readVoiceCloneForm } from './voice-clone.form';
 import { VoiceCloneService } from './voice-clone.service';

@@ -4,7 +4,7 @@ import { CharactersService } from '../../shared/config/characters.service';
 import { wireBody } from '../http/wire-body.pipe';
 import { CharacterProfilesService } from './character-profiles.service';
 import { CharacterSettingsService } from './character-settings.service';
-import { answer, sent } from './characters.outcome';
+import { send as answer, sent } from '../http/wire-outcome';
 import { CurrentCatgirlDto, CurrentModelQueryDto, MicrophoneDto, ProfileDto, RenameDto } from './characters.dto';
 import { CurrentModelService } from './current-model.service';
 

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CoreConfigService } from '../../shared/config/core-config.service';
-import type { Outcome } from './characters.outcome';
-import { errorText } from './characters.outcome';
+import { errorText, type WireResult as Outcome } from '../http/wire-outcome';
 import { enrollmentEndpoint, VoiceCloneClient } from './voice-clone.client';
 import { checkVoiceSample, VOICE_SAMPLE_TOO_LARGE } from './voice-sample.validator';
 import { isoNow, VoiceStorageService } from './voice-storage.service';

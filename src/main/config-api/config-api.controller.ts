@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CharactersService } from '../../shared/config/characters.service';
-import { answer, errorText, sent } from '../characters/characters.outcome';
+import { send as answer, errorText, sent } from '../http/wire-outcome';
 import { CurrentModelService } from '../characters/current-model.service';
 import { wireBody } from '../http/wire-body.pipe';
 import { StartupService } from '../startup/startup.service';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import { maskSecret, SECRET_FIELDS } from '../../shared/config/core-config.types';
 import { CharacterSessionsService } from '../characters/character-sessions.service';
-import { errorText, fail, ok, type Outcome } from '../characters/characters.outcome';
+import { errorText, wireFail as fail, wireOk as ok, type WireResult as Outcome } from '../http/wire-outcome';
 import { CORE_API_STRING_FIELDS } from './core-api.dto';
 
 /** The free tier's key is a public literal the settings page recognises; it is never masked. */

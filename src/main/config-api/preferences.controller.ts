@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { wireBody } from '../http/wire-body.pipe';
-import { sent } from '../characters/characters.outcome';
+import { sent } from '../http/wire-outcome';
 import { PreferenceDto, PreferredModelDto } from './preferences.dto';
 import { PreferencesApiService } from './preferences-api.service';
 

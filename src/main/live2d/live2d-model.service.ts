@@ -4,7 +4,7 @@ import { isPlainObject } from '../../shared/data/json-edit';
 import { AllowedRootsService } from '../files/allowed-roots.service';
 import { applyEmotionMapping, deriveEmotionMapping } from './emotion-mapping.mapper';
 import { readModelJson, withModelFileLock, writeModelJson } from './model-json.store';
-import { errorText, wireFail as fail, wireOk as ok, type WireResult } from './model.outcome';
+import { errorText, wireFail as fail, wireOk as ok, type WireResult } from '../http/wire-outcome';
 import { ModelLocatorService, type ModelLocation } from './model-locator.service';
 import { isValidModelName } from './model-name.validator';
 import { firstFileWithSuffix, listFilesRecursive } from './model-tree.walker';

@@ -4,7 +4,7 @@ import { isPlainObject } from '../../shared/data/json-edit';
 import { AllowedRootsService } from '../files/allowed-roots.service';
 import { Live2dModelService } from './live2d-model.service';
 import { readModelJson, writeModelJson } from './model-json.store';
-import { errorText, wireFail, wireOk, type WireResult } from './model.outcome';
+import { errorText, wireFail, wireOk, type WireResult } from '../http/wire-outcome';
 import { firstFileWithSuffix } from './model-tree.walker';
 
 const PARAMETERS_FILE = 'parameters.json';

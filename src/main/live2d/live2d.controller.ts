@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { wireBody } from '../http/wire-body.pipe';
 import { EmotionMappingDto, ModelConfigUpdateDto, SaveParametersDto } from './live2d.dto';
 import { Live2dModelService } from './live2d-model.service';
-import { send } from './model.outcome';
+import { send } from '../http/wire-outcome';
 import { Live2dParametersService } from './live2d-parameters.service';
 import { Live2dUploadService } from './live2d-upload.service';
 import { ModelLocatorService } from './model-locator.service';

@@ -1,6 +1,6 @@
-import { answer as sendOutcome, errorText, type Outcome } from '../characters/characters.outcome';
+import { send as sendOutcome, errorText, type WireResult as Outcome } from '../http/wire-outcome';
 
-/** What a proxy service decided to answer: the original's status and exact body (the characters router's Outcome). */
+/** What a proxy service decided to answer: the original's status and exact body. */
 export type WireAnswer = Outcome;
 
 export const answer = (body: unknown, status = 200): WireAnswer => ({ status, body });

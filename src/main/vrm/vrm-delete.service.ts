@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { errorText, wireFail as fail, wireOk, type WireResult } from '../live2d/model.outcome';
+import { errorText, wireFail as fail, wireOk, type WireResult } from '../http/wire-outcome';
 import { PathGuard } from '../files/path-guard';
 import { pyRepr, VRM_USER_PATH } from './vrm.const';
 import { VrmEmotionService } from './vrm-emotion.service';

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../shared/data/atomic-file';
 import { stripBom } from '../../shared/data/json-edit';
-import { errorText, wireFail as fail, wireOk, type WireResult } from '../live2d/model.outcome';
+import { errorText, wireFail as fail, wireOk, type WireResult } from '../http/wire-outcome';
 import { PathGuard } from '../files/path-guard';
 import { DEFAULT_MOOD_MAP, isValidVrmName, pyRepr, VRM_MAPPING_LIMITS } from './vrm.const';
 import { VrmFilesService } from './vrm-files.service';

@@ -6,7 +6,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isAlive } from '../../shared/data/atomic-file';
-import { errorText, wireFail as fail, wireOk, type WireResult } from '../live2d/model.outcome';
+import { errorText, wireFail as fail, wireOk, type WireResult } from '../http/wire-outcome';
 import { VRM_MAX_FILE_BYTES, VRM_USER_PATH } from './vrm.const';
 import { VrmFilesService } from './vrm-files.service';
 import { drainRequest } from '../live2d/upload.errors';

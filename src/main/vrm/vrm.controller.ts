@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Delete, Get, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, type ApiBodyOptions, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { errorText, send, wireFail } from '../live2d/model.outcome';
+import { errorText, send, wireFail } from '../http/wire-outcome';
 import { wireBody } from '../http/wire-body.pipe';
 import { COMMON_VRM_EXPRESSIONS, VRM_EXPRESSIONS_NOTE, VRM_STATIC_ANIMATION_PATH, VRM_STATIC_PATH, VRM_USER_PATH } from './vrm.const';
 import { VrmDeleteDto, VrmEmotionMappingDto } from './vrm.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { constants, promises as fs } from 'node:fs';
-import { wireFail, wireOk, type WireResult } from '../live2d/model.outcome';
+import { wireFail, wireOk, type WireResult } from '../http/wire-outcome';
 import { ACCESS_DENIED, STEAM_UNAVAILABLE } from './workshop.const';
 import type { PublishBodyDto } from './workshop.dto';
 import { WorkshopItemsService } from './workshop-items.service';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Logger, Param, Post, Query } from '@ne
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { promises as fs } from 'node:fs';
 import { WireException, wireError } from '../../shared/http/wire.exception';
-import { send } from '../live2d/model.outcome';
+import { send } from '../http/wire-outcome';
 import { wireBody } from '../http/wire-body.pipe';
 import { ACCESS_DENIED, STEAM_UNAVAILABLE } from './workshop.const';
 import { LocalItemQueryDto, PublishBodyDto, ScanBodyDto, UnsubscribeBodyDto, UploadStatusQueryDto, WorkshopConfigBodyDto } from './workshop.dto';

@@ -1,7 +1,7 @@
 import { WireException } from '../../shared/http/wire.exception';
 
 /**
- * What the model services answer: the original's body and its HTTP status. Services return it,
+ * What a router service answers: the original's body and its HTTP status. Services return it,
  * controllers `send` it (non-200 statuses are thrown as WireException, sent verbatim).
  */
 export interface WireResult {
@@ -24,4 +24,13 @@ export function send(result: WireResult): unknown {
 /** The message of an exception, as the original's `str(e)`. */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The body's own JSON keys. DTO class fields are defined on every instance (ES2022 class fields),
+ * so a key the client did not send shows up as `undefined`; JSON never carries undefined, so
+ * dropping those gives back exactly what was sent (the services test `key in body`).
+ */
+export function sent(body: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }
