@@ -8,7 +8,25 @@ import { DIST } from '../support/launcher.harness';
 
 jest.setTimeout(60_000);
 const run = promisify(execFile);
-const LOCOMO = join(__dirname, '..', '..', '..', 'shared', 'bench', 'locomo10', '26.json');
+
+/**
+ * A conversation in LoCoMo's format (speaker_a/b, session_N with its session_N_date_time), written
+ * by the test so it needs nothing outside the repository: 3 sessions of 40 turns.
+ */
+function locomoConversation(): Record<string, unknown> {
+  const conv: Record<string, unknown> = { speaker_a: 'Caroline', speaker_b: 'Melanie' };
+  ['1:56 pm on 8 May, 2023', '10:37 am on 27 June, 2023', '8:18 pm on 14 August, 2023'].forEach((date, i) => {
+    const s = i + 1;
+    conv[`session_${s}_date_time`] = date;
+    conv[`session_${s}`] = Array.from({ length: 40 }, (_, t) => ({
+      speaker: t % 2 === 0 ? 'Caroline' : 'Melanie',
+      dia_id: `D${s}:${t + 1}`,
+      text: `Session ${s}, turn ${t + 1}: we talked about painting, hiking and the support group.`,
+      ...(t === 3 ? { blip_caption: 'a sunset over the lake' } : {}),
+    }));
+  });
+  return conv;
+}
 
 describe('npm run memory (CLI)', () => {
   let env: Record<string, string>;
@@ -38,7 +56,9 @@ describe('npm run memory (CLI)', () => {
   });
 
   it('imports a LoCoMo conversation with its session dates', async () => {
-    const res = await cli('import', 'locomo', '--locomo', LOCOMO);
+    const file = join(dir, 'locomo.json');
+    writeFileSync(file, JSON.stringify(locomoConversation()));
+    const res = await cli('import', 'locomo', '--locomo', file);
     expect(res.stdout).toMatch(/imported \d{3,} turns into locomo/);
     expect((await cli('stats', 'locomo')).stdout).toMatch(/locomo: \d{3,} turns/);
   });
