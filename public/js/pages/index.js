@@ -1,6 +1,9 @@
-// Companion page: text chat over the §4 WebSocket protocol (/ws/<lanlan_name>), with a clear
-// connection state and reconnection with back-off. The avatar and voice are a later issue.
-import { $, el, initPage, leavingPage, pageData, t, toast } from './common.js';
+// Companion page: text and voice chat over the §4 WebSocket protocol (/ws/<lanlan_name>), with
+// a clear connection state and reconnection with back-off; the assistant's audio is played and
+// stopped at once when the user speaks or writes again. The avatar is a later issue.
+import { MicCapture } from '../audio/mic-capture.js';
+import { PcmPlayer } from '../audio/pcm-player.js';
+import { $, api, el, initPage, leavingPage, pageData, t, toast } from './common.js';
 
 initPage();
 
@@ -9,7 +12,10 @@ const input = $('#chat-input');
 const connState = $('#conn-state');
 /** Status sent to a socket that another window or tab has taken over (spec §4.1). */
 const REPLACED = '切换至另一个终端...';
-const state = { name: pageData().lanlanName, ws: null, retry: 0, retryTimer: 0, ping: 0, started: false, starting: false, replaced: false, queue: [], bubble: null };
+const state = { name: pageData().lanlanName, ws: null, retry: 0, retryTimer: 0, ping: 0, started: false, starting: false, replaced: false, queue: [], bubble: null, mode: 'text' };
+const player = new PcmPlayer();
+const mic = new MicCapture((frame) => send({ action: 'stream_data', data: Array.from(frame), input_type: 'audio' }));
+const micButton = $('#mic-toggle');
 
 function setConn(kind, key, params) {
   connState.className = `conn ${kind}`;
@@ -73,7 +79,10 @@ function connect() {
     if (state.queue.length > 0) startSession();
   });
   ws.addEventListener('message', (ev) => {
-    if (typeof ev.data !== 'string') return; // assistant audio: played by the avatar front end (later issue)
+    if (typeof ev.data !== 'string') {
+      player.play(ev.data);
+      return;
+    }
     let msg;
     try {
       msg = JSON.parse(ev.data);
@@ -88,6 +97,7 @@ function connect() {
     state.ws = null;
     state.started = false;
     state.starting = false;
+    stopMic();
     // Another window has the conversation now. Reconnecting by ourselves would take it back, and
     // the two pages would keep taking it from each other: wait until the user writes here.
     if (state.replaced) setConn('', 'conn.replaced');
@@ -123,7 +133,16 @@ function onMessage(msg) {
     case 'session_started':
       state.started = true;
       state.starting = false;
-      flushQueue();
+      state.mode = msg.input_mode === 'audio' ? 'audio' : 'text';
+      if (state.mode === 'audio') void startMic();
+      else flushQueue();
+      break;
+    case 'user_activity':
+      player.clear();
+      break;
+    case 'auto_close_mic':
+      stopMic();
+      addBubble('status', String(msg.message ?? ''));
       break;
     case 'status':
       addBubble('status', String(msg.message ?? ''));
@@ -131,7 +150,10 @@ function onMessage(msg) {
         state.replaced = true;
         state.queue.length = 0; // not sent: the other window has the conversation
       }
-      if (String(msg.message ?? '').includes('已离开') || String(msg.message ?? '').includes('失联')) state.started = false;
+      if (String(msg.message ?? '').includes('已离开') || String(msg.message ?? '').includes('失联')) {
+        state.started = false;
+        stopMic();
+      }
       state.starting = false;
       break;
     case 'system':
@@ -149,11 +171,55 @@ function onMessage(msg) {
       toast(t('index.repetition', { name: msg.name ?? state.name }));
       break;
     default:
-      break; // pong, user_activity, expression, auto_close_mic: nothing to show in text mode
+      break; // pong, expression: nothing to show here
   }
 }
 
+async function startMic() {
+  try {
+    const saved = await api.get('/api/characters/get_microphone').catch(() => null);
+    await mic.start(typeof saved?.microphone_id === 'string' && saved.microphone_id ? saved.microphone_id : undefined);
+    micButton.classList.add('active');
+    micButton.textContent = t('index.micStop');
+  } catch (err) {
+    toast(t('index.micFailed', { error: err instanceof Error ? err.message : String(err) }), 'error');
+    send({ action: 'pause_session' });
+    state.started = false;
+  }
+}
+
+function stopMic() {
+  if (!mic.running) return;
+  mic.stop();
+  micButton.classList.remove('active');
+  micButton.textContent = t('index.micStart');
+}
+
+micButton.addEventListener('click', () => {
+  player.unlock();
+  if (mic.running || (state.mode === 'audio' && (state.started || state.starting))) {
+    stopMic();
+    send({ action: 'pause_session' });
+    state.started = false;
+    state.starting = false;
+    state.mode = 'text';
+    return;
+  }
+  const wasText = state.started;
+  if (wasText) send({ action: 'end_session' });
+  state.started = false;
+  state.mode = 'audio';
+  // The server needs a moment to close the text session before the voice one starts (§4.6).
+  setTimeout(() => {
+    if (send({ action: 'start_session', input_type: 'audio' })) state.starting = true;
+  }, wasText ? 1500 : 0);
+});
+
+$('#mute-toggle').addEventListener('change', (ev) => player.setMuted(ev.target.checked));
+
 function switchTo(name) {
+  stopMic();
+  player.clear();
   const old = state.ws;
   state.ws = null;
   state.name = name;
@@ -169,8 +235,11 @@ function switchTo(name) {
 
 $('#chat-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
+  player.unlock();
   const text = input.value.trim();
   if (!text) return;
+  if (mic.running) stopMic(); // writing switches back to text mode (the server restarts the session)
+  state.mode = 'text';
   const open = state.ws !== null && state.ws.readyState === WebSocket.OPEN;
   if (!open && !(state.replaced && state.ws === null)) {
     toast(t('index.notConnected'), 'error');
@@ -197,6 +266,8 @@ input.addEventListener('keydown', (ev) => {
 });
 
 $('#end-session').addEventListener('click', () => {
+  stopMic();
+  player.clear();
   if (send({ action: 'end_session' })) state.started = false;
 });
 
