@@ -39,17 +39,28 @@ export class IngestService implements OnModuleDestroy {
     private readonly facts: FactExtractor,
   ) {}
 
-  /** Parses and stores; throws InputHistoryError for a bad payload. Returns how many messages were stored. */
-  async ingest(name: string, inputHistory: unknown, mode: IngestMode): Promise<number> {
+  /**
+   * Parses and stores; throws InputHistoryError for a bad payload. Returns how many messages were
+   * stored, or 'duplicate' when `deliveryId` (main's outbox) was stored before: nothing is
+   * stored or scheduled again.
+   */
+  async ingest(name: string, inputHistory: unknown, mode: IngestMode, deliveryId?: string): Promise<number | 'duplicate'> {
     const messages = parseInputHistory(inputHistory);
+    if (deliveryId !== undefined && (await this.timeIndex.hasDelivery(name, deliveryId))) return 'duplicate';
     const sessionId = this.openSessions.get(name) ?? randomUUID();
     if (mode === 'cache') this.openSessions.set(name, sessionId);
     else this.openSessions.delete(name);
     if (messages.length > 0) {
-      await this.locks.run(name, async () => {
+      const stored = await this.locks.run(name, async () => {
+        if (deliveryId !== undefined && (await this.timeIndex.hasDelivery(name, deliveryId))) return false;
+        // The time index first: turns and delivery id commit together; a crash before the
+        // recent file is written loses the short-term copy, never duplicates a retried delivery.
+        await this.timeIndex.storeMessages(name, sessionId, messages, new Date(), deliveryId);
         await this.recent.write(name, [...(await this.recent.read(name)), ...messages]);
-        await this.timeIndex.storeMessages(name, sessionId, messages);
+        return true;
       });
+      // Two copies of one delivery raced past the first check: the second stores nothing.
+      if (!stored) return 'duplicate';
     }
     if (mode !== 'cache') await this.review.cancel(name);
     this.schedule(name, async () => {

@@ -31,3 +31,5 @@ export const TimeIndexedCompressed = timeIndexSchema(COMPRESSED_TABLE);
 /** Ours: durable facts about the user extracted at compression time, same columns as N.E.K.O.'s tables. */
 export const FACTS_TABLE = 'memory_facts';
 export const MemoryFacts = timeIndexSchema(FACTS_TABLE);
+/** Ours: delivery ids main's outbox sent with /process, /renew and /cache (duplicate guard). */
+export const DELIVERIES_TABLE = 'memory_deliveries';

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { COMPRESSED_TABLE, ORIGINAL_TABLE } from './time-index.entity';
+import { COMPRESSED_TABLE, DELIVERIES_TABLE, ORIGINAL_TABLE } from './time-index.entity';
 
 const TABLES = [ORIGINAL_TABLE, COMPRESSED_TABLE];
 
@@ -124,6 +124,22 @@ export class AddFactsTable1764000000006 implements MigrationInterface {
   }
 }
 
+/**
+ * main's delivery ids (its durable outbox retries until answered): a repeated id is answered
+ * without storing again. Recorded in the same transaction as the turns it delivered.
+ */
+export class AddDeliveriesTable1764000000007 implements MigrationInterface {
+  name = 'AddDeliveriesTable1764000000007';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`CREATE TABLE IF NOT EXISTS "${DELIVERIES_TABLE}" ("delivery_id" TEXT PRIMARY KEY, "session_id" TEXT, "timestamp" TEXT)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE IF EXISTS "${DELIVERIES_TABLE}"`);
+  }
+}
+
 export const TIME_INDEX_MIGRATIONS = [
   CreateTimeIndexTables1764000000000,
   AddTimestampColumn1764000000001,
@@ -132,4 +148,5 @@ export const TIME_INDEX_MIGRATIONS = [
   AddVectorQueue1764000000004,
   AddRelatedTermsColumn1764000000005,
   AddFactsTable1764000000006,
+  AddDeliveriesTable1764000000007,
 ];

@@ -6,7 +6,7 @@ import { DATA_FOLDER } from '../../shared/config/config.tokens';
 import type { DataFolder } from '../../shared/data/data-folder';
 import { fromStoredDict, toCompactDict, type ChatMessage } from '../messages/chat-message';
 import { localTimestamp, parseLocalTimestamp } from './local-time';
-import { COMPRESSED_TABLE, FACTS_TABLE, MemoryFacts, ORIGINAL_TABLE, TimeIndexedCompressed, TimeIndexedOriginal, type TimeIndexRow } from './time-index.entity';
+import { COMPRESSED_TABLE, DELIVERIES_TABLE, FACTS_TABLE, MemoryFacts, ORIGINAL_TABLE, TimeIndexedCompressed, TimeIndexedOriginal, type TimeIndexRow } from './time-index.entity';
 import { TIME_INDEX_MIGRATIONS } from './time-index.migrations';
 import { NO_EXPANSION, RelatednessLexicon, type Expansion } from '../relatedness/relatedness.lexicon';
 import { rebuildTermsIfNeeded, backfillDocs, docFromMessage, indexDocs, lexicalSearch, removeDocs, type DocFilter, type DocKind, type LexicalHit } from '../search/search-index.store';
@@ -91,18 +91,32 @@ export class TimeIndexRepository implements OnModuleDestroy {
     return ds;
   }
 
-  /** Inserts one call's messages with one session id and one timestamp, in one transaction. */
-  async storeMessages(name: string, sessionId: string, messages: readonly ChatMessage[], at = new Date()): Promise<number[]> {
-    if (messages.length === 0) return [];
+  /**
+   * Inserts one call's messages with one session id and one timestamp, in one transaction; with
+   * a `deliveryId` (main's outbox) the id is recorded in that same transaction, so the turns and
+   * the "already delivered" mark are stored together or not at all.
+   */
+  async storeMessages(name: string, sessionId: string, messages: readonly ChatMessage[], at = new Date(), deliveryId?: string): Promise<number[]> {
+    if (messages.length === 0 && deliveryId === undefined) return [];
     const ds = await this.dataSource(name);
     const timestamp = localTimestamp(at);
     const rows = messages.map((m) => ({ session_id: sessionId, message: JSON.stringify(toCompactDict(m)), timestamp }));
     return ds.transaction(async (em) => {
+      if (deliveryId !== undefined) await em.query(`INSERT INTO "${DELIVERIES_TABLE}" ("delivery_id", "session_id", "timestamp") VALUES (?, ?, ?)`, [deliveryId, sessionId, timestamp]);
+      if (rows.length === 0) return [];
       const result = await em.createQueryBuilder().insert().into(ORIGINAL_TABLE).values(rows).execute();
       const ids = result.identifiers.map((i) => Number(i.id));
       await indexDocs(em, messages.map((m, i) => docFromMessage('original', ids[i], sessionId, timestamp, m)), this.expansion);
       return ids;
     });
+  }
+
+  /** Whether main's outbox already delivered this id for the character (stored with its turns). */
+  async hasDelivery(name: string, deliveryId: string): Promise<boolean> {
+    if (!this.exists(name)) return false;
+    const ds = await this.dataSource(name);
+    const rows = await ds.query<unknown[]>(`SELECT 1 FROM "${DELIVERIES_TABLE}" WHERE "delivery_id" = ?`, [deliveryId]);
+    return rows.length > 0;
   }
 
   /** One summary row for a session (a SystemMessage holding the bare summary, as N.E.K.O. stores it). */

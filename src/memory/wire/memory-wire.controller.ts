@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
+import { SearchQueryDto } from '../browse/memory-browse.dto';
 import { CharactersService } from '../../shared/config/characters.service';
 import { NewDialogService } from '../dialog/new-dialog.service';
 import { IngestService, type IngestMode } from '../ingest/ingest.service';
@@ -19,6 +20,29 @@ function missingInputHistory(body: unknown): UnprocessableEntityException {
   return new UnprocessableEntityException({
     detail: [{ type: 'missing', loc: ['body', 'input_history'], msg: 'Field required', input: body ?? null }],
   });
+}
+
+/** Longest delivery id accepted (main sends UUIDs, 36 characters). */
+const MAX_DELIVERY_ID_LENGTH = 64;
+const DELIVERY_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+
+function invalid(type: string, msg: string, input: unknown): UnprocessableEntityException {
+  return new UnprocessableEntityException({ detail: [{ type, loc: ['body', 'delivery_id'], msg, input }] });
+}
+
+/**
+ * The optional `delivery_id` of /process, /renew and /cache (main's durable outbox): absent or
+ * null → undefined (the call behaves as in N.E.K.O.); otherwise 1–64 characters of
+ * `[A-Za-z0-9_.:-]`, else a FastAPI-style 422.
+ */
+function parseDeliveryId(body: unknown): string | undefined {
+  const raw = (body as { delivery_id?: unknown } | null | undefined)?.delivery_id;
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string') throw invalid('string_type', 'Input should be a valid string', raw);
+  if (raw.length === 0) throw invalid('string_too_short', 'String should have at least 1 character', raw);
+  if (raw.length > MAX_DELIVERY_ID_LENGTH) throw invalid('string_too_long', `String should have at most ${MAX_DELIVERY_ID_LENGTH} characters`, raw);
+  if (!DELIVERY_ID_PATTERN.test(raw)) throw invalid('string_pattern_mismatch', `String should match pattern '${DELIVERY_ID_PATTERN.source}'`, raw);
+  return raw;
 }
 
 /**
@@ -91,6 +115,16 @@ export class MemoryWireController {
     return JSON.stringify(`======${name}尝试回忆=====\n${query}\n\n=====${name}的相关记忆=====\n${fragments}`);
   }
 
+  /**
+   * Ours, for main's chat engine before each user turn: the same ranking as the browser's search
+   * but never waiting for the summary model's keyword expansion (main allows ~400 ms).
+   */
+  @Get('api/memory/:name/recall')
+  async quickRecall(@Param('name', LanlanNamePipe) name: string, @Query() q: SearchQueryDto) {
+    const hits = await this.recall.search(name, { query: q.q, k: q.k ?? 10, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, sessionId: q.session, modelExpansion: false });
+    return { results: hits.map((h) => ({ id: h.sourceId, kind: h.kind === 'original' ? 'turn' : h.kind, text: h.text, speaker: h.speaker, timestamp: h.timestamp, sessionId: h.sessionId, score: h.score })) };
+  }
+
   @Post('cancel_correction/:name')
   @HttpCode(200)
   async cancelCorrection(@Param('name', LanlanNamePipe) name: string): Promise<{ status: 'cancelled' | 'no_task' }> {
@@ -114,8 +148,11 @@ export class MemoryWireController {
   private async write(name: string, body: unknown, mode: IngestMode): Promise<WriteResult> {
     const input = (body as { input_history?: unknown } | null | undefined)?.input_history;
     if (input === undefined) throw missingInputHistory(body);
+    const deliveryId = parseDeliveryId(body);
     try {
-      const count = await this.ingest.ingest(name, input, mode);
+      const count = await this.ingest.ingest(name, input, mode, deliveryId);
+      // A repeated delivery (main's outbox retrying after a lost answer) was stored already.
+      if (count === 'duplicate') return { status: 'processed' };
       return mode === 'cache' ? { status: 'cached', count } : { status: 'processed' };
     } catch (err) {
       if (err instanceof InputHistoryError) return { status: 'error', message: err.message };
