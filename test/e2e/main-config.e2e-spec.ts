@@ -53,6 +53,7 @@ describe('main config router /api/config', () => {
     expect((await post({ coreApiKey: 42 })).json).toEqual({ success: false, error: 'API Key必须是字符串类型' });
     expect((await post({ coreApiKey: '  ', coreApi: 'qwen' })).json).toEqual({ success: false, error: 'API Key不能为空' });
     expect((await post({ coreApiKey: '  ', coreApi: 'free', assistApi: 'free' })).json.success).toBe(true);
+    expect((await post({ coreApiKey: '', coreApi: 'qwen', assistApi: 'local' })).json.success).toBe(true); // ours: no key for a local model
     expect((await post({ coreApiKey: 'k', assistApi: { evil: 1 } })).json).toMatchObject({ success: false });
     expect((await post([1, 2])).status).toBe(200);
   });
@@ -103,11 +104,11 @@ describe('main config router /api/config', () => {
     expect((await h.request('GET', '/api/config/core_api')).json).toMatchObject({ api_key: 'free-access', coreApi: 'free' });
   });
 
-  it('api_providers lists the snapshot providers in file order', async () => {
+  it('api_providers lists the snapshot providers in file order, then our local preset', async () => {
     const res = (await h.request('GET', '/api/config/api_providers')).json as Json;
     expect(res.success).toBe(true);
     expect((res.core_api_providers as Json[]).map((p) => p.key)).toEqual(['free', 'qwen', 'openai', 'step']);
-    expect((res.assist_api_providers as Json[]).map((p) => p.key)).toEqual(['free', 'qwen', 'openai', 'glm', 'step', 'silicon']);
+    expect((res.assist_api_providers as Json[]).map((p) => p.key)).toEqual(['free', 'qwen', 'openai', 'glm', 'step', 'silicon', 'local']);
     for (const p of [...(res.core_api_providers as Json[]), ...(res.assist_api_providers as Json[])]) expect(Object.keys(p).sort()).toEqual(['description', 'key', 'name']);
   });
 

@@ -1,7 +1,8 @@
 /**
  * What GET /api/config/api_providers lists (spec §3.1/§6.2): N.E.K.O.'s api_providers.json in
  * file order with its display names and descriptions. The snapshot's core list has no `glm`
- * (that profile exists only as a built-in default, so it is not offered).
+ * (that profile exists only as a built-in default, so it is not offered). The assist list adds our
+ * `local` preset at the end.
  */
 export interface ProviderListing {
   readonly key: string;
@@ -23,4 +24,6 @@ export const ASSIST_PROVIDER_LISTING: readonly ProviderListing[] = [
   { key: 'glm', name: '智谱', description: '价格适中，支持Agent模式，不支持自定义语音' },
   { key: 'step', name: '阶跃星辰', description: '价格便宜，功能较少，不支持Agent模式和自定义语音' },
   { key: 'silicon', name: '硅基流动', description: '性价比高，支持Agent模式，不支持自定义语音' },
+  // Ours: an OpenAI-compatible server on this PC (Ollama, llama.cpp, LM Studio); text chat only.
+  { key: 'local', name: '本地模型 (Ollama / llama.cpp / LM Studio)', description: '在本机运行的 OpenAI 兼容服务 (默认 http://127.0.0.1:11434/v1)，无需API Key；仅文字对话，模型可在自定义接口中修改' },
 ];

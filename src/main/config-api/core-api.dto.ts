@@ -12,13 +12,14 @@ export const CORE_API_STRING_FIELDS = [
 
 const MAX_FIELD = 10_000;
 
-/** The original's checks of coreApiKey, in its order (only when enableCustomApi is falsy). */
+/** The original's checks of coreApiKey, in its order (only when enableCustomApi is falsy); `local` is ours. */
 function coreApiKeyProblem(value: unknown, body: Record<string, unknown>): string | undefined {
   if (body.enableCustomApi) return undefined;
   if (!('coreApiKey' in body) || value === undefined) return '缺少coreApiKey字段';
   if (value === null) return 'API Key不能为null';
   if (typeof value !== 'string') return 'API Key必须是字符串类型';
-  if (value.trim() === '' && body.coreApi !== 'free' && body.assistApi !== 'free') return 'API Key不能为空';
+  // A local assist provider (ours) needs no key: text chat then works without any cloud account.
+  if (value.trim() === '' && body.coreApi !== 'free' && body.assistApi !== 'free' && body.assistApi !== 'local') return 'API Key不能为空';
   if (value.length > MAX_FIELD) return 'API Key过长';
   return undefined;
 }

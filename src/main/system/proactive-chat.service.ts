@@ -6,7 +6,7 @@ import { CoreConfigService } from '../../shared/config/core-config.service';
 import { MemoryServerClient } from '../clients/peer-clients.module';
 import type { SessionManager } from '../sessions/session-manager';
 import { SessionRegistry } from '../sessions/session-registry.service';
-import { CHAT_COMPLETION, ChatCompletionError, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from './chat-completion.port';
+import { CHAT_COMPLETION, ChatCompletionError, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from '../llm/chat-completion.port';
 import { decodeScreenshot, type DecodedImage } from './screenshot-data-url.parser';
 import { fillPrompt, PROACTIVE_MEMORY_PROMPT, PROACTIVE_SCREENSHOT_PROMPT, VISION_DESCRIPTION_PROMPT, VISION_USER_TEXT } from './system-prompts.const';
 
@@ -155,15 +155,12 @@ export class ProactiveChatService {
   }
 
   /**
-   * Until the chat gateway exists (next issue) the reply is sent as the frames a text turn produces:
-   * `gemini_response` in 10-character chunks (the first one starts a new bubble), then `turn end`.
-   * A gateway that attaches `deliverProactive` to the manager takes over (history, speech id, TTS).
+   * A running chat session speaks the reply itself (`deliverProactive`: history, speech id, TTS).
+   * Without one the reply is sent as the frames a text turn produces: `gemini_response` in
+   * 10-character chunks (the first one starts a new bubble), then `turn end`.
    */
   private async deliver(mgr: SessionManager, reply: string): Promise<void> {
-    if (mgr.deliverProactive) {
-      await mgr.deliverProactive(reply);
-      return;
-    }
+    if (mgr.deliverProactive && (await mgr.deliverProactive(reply))) return;
     const chars = Array.from(reply.replace(/<[^<>]*>/g, ''));
     for (let i = 0; i < chars.length; i += CHUNK_CHARS) {
       if (i > 0) await sleep(PROACTIVE_TIMING.chunkGapMs);

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { BeaconService } from './beacon.service';
-import { CHAT_COMPLETION } from './chat-completion.port';
+import { CHAT_COMPLETION } from '../llm/chat-completion.port';
 import { EmotionAnalysisService } from './emotion-analysis.service';
-import { OpenAiChatCompletionAdapter } from './openai-chat-completion.adapter';
+import { OpenAiChatCompletionAdapter } from '../llm/openai-chat-completion.adapter';
 import { ProactiveChatService } from './proactive-chat.service';
 import { SystemFilesController } from './system-files.controller';
 import { SystemFilesService } from './system-files.service';

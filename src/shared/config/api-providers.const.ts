@@ -27,6 +27,8 @@ export const CORE_PROVIDERS: Readonly<Record<string, CoreProviderProfile>> = {
   openai: { name: 'OpenAI', coreUrl: 'wss://api.openai.com/v1/realtime', coreModel: 'gpt-realtime' },
   step: { name: 'StepFun', coreUrl: 'wss://api.stepfun.com/v1/realtime', coreModel: 'step-audio-2' },
   glm: { name: 'Zhipu GLM', coreUrl: 'wss://open.bigmodel.cn/api/paas/v4/realtime', coreModel: 'glm-realtime-air' },
+  /** Local models only (assist `local`): no realtime endpoint, so voice mode is unavailable unless a custom omni endpoint is set. */
+  local: { name: '本地模型 (Ollama / llama.cpp / LM Studio)', coreUrl: '', coreModel: '', coreApiKey: '' },
 };
 
 export const ASSIST_PROVIDERS: Readonly<Record<string, AssistProviderProfile>> = {
@@ -74,6 +76,20 @@ export const ASSIST_PROVIDERS: Readonly<Record<string, AssistProviderProfile>> =
     emotionModel: 'step-2-mini',
     visionModel: 'step-1o-turbo-vision',
   },
+  /**
+   * A local OpenAI-compatible server (Ollama, llama.cpp server, LM Studio) on loopback: no key. The
+   * model names are Ollama's; other servers (or other models) are set through the custom per-tier
+   * fields, which accept a keyless loopback URL too. Not an offline voice: it has no realtime API.
+   */
+  local: {
+    name: '本地模型 (Ollama / llama.cpp / LM Studio)',
+    url: 'http://127.0.0.1:11434/v1',
+    summaryModel: 'qwen2.5:7b',
+    correctionModel: 'qwen2.5:7b',
+    emotionModel: 'qwen2.5:7b',
+    visionModel: 'qwen2.5vl:7b',
+    apiKey: '',
+  },
   silicon: {
     name: 'SiliconFlow',
     url: 'https://api.siliconflow.cn/v1',
@@ -92,6 +108,13 @@ export const ASSIST_KEY_FIELDS: Readonly<Record<string, string>> = {
   step: 'assistApiKeyStep',
   silicon: 'assistApiKeySilicon',
 };
+
+const LOOPBACK_URL = /^(https?|wss?):\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?(\/|\?|$)/i;
+
+/** A URL on this machine (localhost, 127.x, [::1]): a local model server there may go without a key. */
+export function isLoopbackUrl(url: string): boolean {
+  return LOOPBACK_URL.test(url.trim());
+}
 
 /** Per-model extra_body for OpenAI-compatible calls (spec §6.3 get_extra_body). */
 export function extraBodyFor(model: string): Record<string, unknown> | undefined {

@@ -1,3 +1,4 @@
+import { isLoopbackUrl } from './api-providers.const';
 import { deriveCoreConfig, modelApiConfig } from './core-config.derive';
 import { coerceCoreConfigFile, defaultCoreConfigFile, maskSecret } from './core-config.types';
 
@@ -67,5 +68,43 @@ describe('deriveCoreConfig (spec §6.3)', () => {
   it('masks secrets but the last 4 characters', () => {
     expect(maskSecret('sk-1234567890')).toBe('*********7890');
     expect(maskSecret('abc')).toBe('***');
+  });
+});
+
+describe('the local provider (no key on loopback)', () => {
+  it('resolves assist "local" to the keyless Ollama endpoint for every text tier', () => {
+    const cfg = deriveCoreConfig({ coreApi: 'qwen', coreApiKey: 'sk-core', assistApi: 'local' });
+    expect(cfg.warnings).toEqual([]);
+    for (const tier of ['summary', 'correction', 'emotion'] as const) {
+      expect(modelApiConfig(cfg, tier)).toEqual({ model: 'qwen2.5:7b', apiKey: '', baseUrl: 'http://127.0.0.1:11434/v1', isCustom: false });
+    }
+    expect(modelApiConfig(cfg, 'vision').model).toBe('qwen2.5vl:7b');
+  });
+
+  it('accepts core "local" without a realtime endpoint', () => {
+    const cfg = deriveCoreConfig({ coreApi: 'local', assistApi: 'local' });
+    expect(cfg.warnings).toEqual([]);
+    expect(modelApiConfig(cfg, 'realtime')).toEqual({ model: '', apiKey: '', baseUrl: '', isCustom: false, apiType: 'local' });
+  });
+
+  it('takes a keyless custom tier on loopback but not on a remote host', () => {
+    const file = {
+      enableCustomApi: true,
+      assistApi: 'local',
+      correctionModelId: 'llama3.1:8b', correctionModelUrl: 'http://localhost:8080/v1',
+      emotionModelId: 'remote', emotionModelUrl: 'https://api.example.com/v1',
+    };
+    const cfg = deriveCoreConfig(file);
+    expect(modelApiConfig(cfg, 'correction')).toEqual({ model: 'llama3.1:8b', apiKey: '', baseUrl: 'http://localhost:8080/v1', isCustom: true });
+    expect(modelApiConfig(cfg, 'emotion')).toMatchObject({ model: 'qwen2.5:7b', isCustom: false });
+  });
+
+  it('tells loopback URLs from look-alikes', () => {
+    expect(isLoopbackUrl('http://127.0.0.1:11434/v1')).toBe(true);
+    expect(isLoopbackUrl('ws://[::1]:9000/realtime')).toBe(true);
+    expect(isLoopbackUrl('http://localhost')).toBe(true);
+    expect(isLoopbackUrl('http://localhost.evil.com/v1')).toBe(false);
+    expect(isLoopbackUrl('http://127.0.0.1.nip.io/v1')).toBe(false);
+    expect(isLoopbackUrl('https://api.openai.com/v1')).toBe(false);
   });
 });

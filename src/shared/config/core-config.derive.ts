@@ -1,4 +1,4 @@
-import { ASSIST_KEY_FIELDS, ASSIST_PROVIDERS, CORE_PROVIDERS, extraBodyFor } from './api-providers.const';
+import { ASSIST_KEY_FIELDS, ASSIST_PROVIDERS, CORE_PROVIDERS, extraBodyFor, isLoopbackUrl } from './api-providers.const';
 import type { CoreConfigFile, CustomTier } from './core-config.types';
 
 export type ModelTier = 'summary' | 'correction' | 'emotion' | 'vision' | 'realtime' | 'tts_default' | 'tts_custom';
@@ -103,7 +103,8 @@ export function deriveCoreConfig(file: CoreConfigFile): CoreConfig {
 
 function customFor(cfg: CoreConfig, tier: CustomTier): Endpoint | undefined {
   const c = cfg.custom[tier];
-  return cfg.enableCustomApi && c.model && c.url && c.apiKey ? c : undefined;
+  // A key is required, except for a server on loopback (a local model needs none).
+  return cfg.enableCustomApi && c.model && c.url && (c.apiKey || isLoopbackUrl(c.url)) ? c : undefined;
 }
 
 function withExtra(c: Omit<ModelApiConfig, 'extraBody'>): ModelApiConfig {

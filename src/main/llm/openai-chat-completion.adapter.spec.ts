@@ -45,6 +45,33 @@ describe('OpenAiChatCompletionAdapter (against the fake provider)', () => {
     expect([refused?.kind, refused?.retriable]).toEqual(['connection', true]);
   });
 
+  const collect = async (it: AsyncIterable<string>) => {
+    const out: string[] = [];
+    for await (const d of it) out.push(d);
+    return out;
+  };
+
+  it('streams content deltas with stream: true and the extra_body', async () => {
+    fake.script.chat({ content: 'streamed reply', chunkSize: 5 });
+    expect(await collect(adapter.stream(endpoint(), [{ role: 'user', content: 'hi' }], { temperature: 1 }))).toEqual(['strea', 'med r', 'eply']);
+    expect(fake.requests[0].body).toMatchObject({ stream: true, temperature: 1, enable_thinking: false });
+  });
+
+  it('stream: an abort ends it quietly, a dropped connection is retriable, silence is a time-out', async () => {
+    fake.script.chat({ content: 'x'.repeat(40), chunkSize: 1, chunkDelayMs: 20 }, { content: 'cut in the middle', disconnect: true }, { content: 'late', delayMs: 1500 });
+    const abort = new AbortController();
+    const got: string[] = [];
+    for await (const d of adapter.stream(endpoint(), [{ role: 'user', content: 'hi' }], { signal: abort.signal })) {
+      got.push(d);
+      if (got.length === 3) abort.abort();
+    }
+    expect(got.length).toBeLessThan(6);
+    const dropped = await failure(collect(adapter.stream(endpoint(), [{ role: 'user', content: 'hi' }])));
+    expect([dropped?.kind, dropped?.retriable]).toEqual(['connection', true]);
+    const silent = await failure(collect(adapter.stream(endpoint(), [{ role: 'user', content: 'hi' }], { idleTimeoutMs: 150 })));
+    expect(silent?.kind).toBe('timeout');
+  });
+
   it('isEndpointUsable: model, URL and a key (or a loopback URL)', () => {
     expect(isEndpointUsable({ model: 'm', baseUrl: 'https://api.example.com/v1', apiKey: 'k' })).toBe(true);
     expect(isEndpointUsable({ model: 'm', baseUrl: 'https://api.example.com/v1', apiKey: '' })).toBe(false);

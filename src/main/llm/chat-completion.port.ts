@@ -1,8 +1,9 @@
 /**
- * The LLM main calls for one-shot, non-streaming completions (emotion analysis, vision
- * description, proactive chat), behind a port. main may not import the memory server's chat-model
- * port, so it has its own; the next issue generalises it for the chat sessions.
+ * OpenAI-compatible chat completions for the main process, behind one port: one-shot completions
+ * (emotion analysis, vision description, proactive chat) and the streamed replies of the text-mode
+ * chat session (spec §6.5). main may not import the memory server's chat-model port, so it has its own.
  */
+import { isLoopbackUrl } from '../../shared/config/api-providers.const';
 
 /** One part of a multimodal user message (OpenAI chat format). */
 export type ChatContentPart = { readonly type: 'text'; readonly text: string } | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
@@ -26,6 +27,14 @@ export interface ChatCompletionOptions {
   readonly maxTokens?: number;
   /** Whole-request time limit (the original wraps its calls in asyncio.wait_for). */
   readonly timeoutMs?: number;
+}
+
+export interface ChatStreamOptions {
+  readonly temperature?: number;
+  /** Aborting ends the stream quietly (the iteration just stops): a barge-in, not a failure. */
+  readonly signal?: AbortSignal;
+  /** Longest wait for the first or the next chunk (default 60 s) → ChatCompletionError 'timeout'. */
+  readonly idleTimeoutMs?: number;
 }
 
 /** Why a completion failed: the callers map these to the original's answers. */
@@ -53,13 +62,16 @@ export class ChatCompletionError extends Error {
 export interface ChatCompletionPort {
   /** One non-streaming completion; the reply text ('' when the model sent none). Throws ChatCompletionError. */
   complete(endpoint: ChatEndpoint, messages: readonly ChatCompletionMessage[], options?: ChatCompletionOptions): Promise<string>;
+  /**
+   * A streamed completion (`stream: true`): the content deltas in order. Reasoning fields
+   * (`reasoning_content` …) are not content and are skipped. Throws ChatCompletionError, also mid-stream.
+   */
+  stream(endpoint: ChatEndpoint, messages: readonly ChatCompletionMessage[], options?: ChatStreamOptions): AsyncIterable<string>;
 }
 
 export const CHAT_COMPLETION = Symbol('CHAT_COMPLETION');
 
-const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
-
 /** An endpoint can be called: a model, a URL and a key (a local server on loopback may go without one). */
 export function isEndpointUsable(e: Pick<ChatEndpoint, 'model' | 'apiKey' | 'baseUrl'>): boolean {
-  return Boolean(e.model && e.baseUrl && (e.apiKey || LOOPBACK.test(e.baseUrl)));
+  return Boolean(e.model && e.baseUrl && (e.apiKey || isLoopbackUrl(e.baseUrl)));
 }
