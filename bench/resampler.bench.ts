@@ -1,7 +1,11 @@
 import { fitSine, goertzelAmplitude, decibels, sineWave, concatSamples } from '../src/main/audio/audio-signal.analysis';
+import { AudioPoolService } from '../src/main/audio/audio-pool.service';
+import { DEFAULT_INLINE_MAX_MS, MAX_CHUNKS_PER_TASK } from '../src/main/audio/pooled-resampler.stream';
 import { DEFAULT_RESAMPLER_QUALITY, Pcm16Resampler } from '../src/main/audio/pcm16-resampler';
+import { Pcm16leResamplerStream } from '../src/main/audio/pcm16le-resampler.stream';
+import { decodePcm16le, encodePcm16le } from '../src/main/audio/pcm16le.codec';
 import type { ResamplerQuality } from '../src/main/audio/polyphase-filter.design';
-import { printTable, writeResult } from './report';
+import { percentile, printTable, writeResult } from './report';
 
 /**
  * Resampler speed and quality, after ../shared/design/dependencies.md §9: int16 sines at −6 dBFS,
@@ -200,6 +204,85 @@ function runOnce(make: Factory, d: Direction, input: Int16Array): Int16Array {
   c.destroy();
   return y;
 }
+type PoolRow = { candidate: string; direction: string; streams: number; speedXRealtimePerCpu: number; wallXRealtime: number; sinad1kDb: number };
+type RoundTrip = { what: string; p50Us: number; p99Us: number };
+
+/**
+ * The default resampler as the server runs it, `streams` sessions at once. Paced: one chunk per
+ * task (frames arriving in real time on an idle server). Burst: pushes without waiting, batched
+ * MAX_CHUNKS_PER_TASK per task (a loaded server). CPU of the whole process: main thread + workers.
+ */
+async function measurePool(pool: AudioPoolService, d: Direction, streams: number, paced: boolean, inlineMs: number): Promise<PoolRow> {
+  const seconds = Math.max(5, Math.round(SECONDS / streams));
+  const bytes = encodePcm16le(sineWave(1000, d.inRate, d.inRate * seconds));
+  const one = async (): Promise<Buffer> => {
+    const r = pool.resampler(d.inRate, d.outRate, inlineMs);
+    const parts: Array<Promise<Buffer>> = [];
+    for (let off = 0; off < bytes.length; off += d.chunk * 2) {
+      parts.push(r.push(bytes.subarray(off, off + d.chunk * 2)));
+      if (paced) await parts[parts.length - 1];
+    }
+    parts.push(r.flush());
+    return Buffer.concat(await Promise.all(parts));
+  };
+  let best = { cpu: Infinity, wall: Infinity };
+  let out: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < REPEATS; i++) {
+    const [t, w] = [process.cpuUsage(), performance.now()];
+    out = (await Promise.all(Array.from({ length: streams }, one)))[0];
+    const c = process.cpuUsage(t);
+    if ((c.user + c.system) / 1e6 < best.cpu) best = { cpu: (c.user + c.system) / 1e6, wall: (performance.now() - w) / 1000 };
+  }
+  const [y, edge] = [decodePcm16le(out), Math.round(d.outRate * 0.5)];
+  const mode = inlineMs > 0 ? `paced, ≤ ${inlineMs} ms on the main thread (default)` : paced ? 'paced: 1 chunk per task' : `burst: ≤ ${MAX_CHUNKS_PER_TASK} chunks per task`;
+  const [candidate, direction, sinad1kDb] = [`ours ${DEFAULT_RESAMPLER_QUALITY} in pool, ${mode}`, `${d.inRate / 1000}k→${d.outRate / 1000}k`, fitSine(y, 1000, d.outRate, edge, y.length - edge).sinadDb];
+  return { candidate, direction, streams, speedXRealtimePerCpu: (seconds * streams) / best.cpu, wallXRealtime: (seconds * streams) / best.wall, sinad1kDb };
+}
+
+/** One task at a time: what a pool round trip costs next to resampling the chunk on the main thread. */
+async function roundTrips(pool: AudioPoolService): Promise<RoundTrip[]> {
+  const time = async (what: string, fn: () => unknown): Promise<RoundTrip> => {
+    const us: number[] = [];
+    for (let i = 0; i < 2200; i++) {
+      const t = performance.now();
+      await fn();
+      if (i >= 200) us.push((performance.now() - t) * 1000); // after 200 warm-up calls
+    }
+    us.sort((a, b) => a - b);
+    return { what, p50Us: percentile(us, 50), p99Us: percentile(us, 99) };
+  };
+  const [mic10ms, provider20ms, up, down] = [encodePcm16le(sineWave(440, 48_000, 480)), encodePcm16le(sineWave(440, 24_000, 480)), new Pcm16leResamplerStream({ inRate: 24_000, outRate: 48_000 }), new Pcm16leResamplerStream({ inRate: 48_000, outRate: 16_000 })];
+  const [poolUp, poolDown, poolDefault] = [pool.resampler(24_000, 48_000, 0), pool.resampler(48_000, 16_000, 0), pool.resampler(48_000, 16_000)];
+  return [
+    await time('empty task (echo 960 B) through the pool', () => pool.echo(mic10ms)),
+    await time('48k→16k 10 ms chunk, main thread', () => down.push(mic10ms)),
+    await time('48k→16k 10 ms chunk, pool round trip', () => poolDown.push(mic10ms)),
+    await time('48k→16k 10 ms chunk, default (on the main thread)', () => poolDefault.push(mic10ms)),
+    await time('24k→48k 20 ms chunk, main thread', () => up.push(provider20ms)),
+    await time('24k→48k 20 ms chunk, pool round trip', () => poolUp.push(provider20ms)),
+  ];
+}
+
+async function benchPool(): Promise<{ pool: PoolRow[]; roundTrips: RoundTrip[]; inlineMaxMs: number }> {
+  const pool = new AudioPoolService();
+  try {
+    await pool.warmUp();
+    const rows: PoolRow[] = [];
+    const modes = [[1, true, DEFAULT_INLINE_MAX_MS], [1, true, 0], [1, false, 0], [8, false, 0]] as const;
+    for (const d of DIRECTIONS) for (const [streams, paced, inline] of modes) rows.push(await measurePool(pool, d, streams, paced, inline));
+    printTable(
+      `Resampler in the worker pool (what the server runs, ${pool.maxThreads} threads): 480-sample chunks; speed = × real time per CPU-second of the whole process (main thread + workers)`,
+      ['candidate', 'direction', 'streams', 'speed (× RT / CPU-s)', 'wall (× RT)', 'SINAD 1 kHz (dB)'],
+      rows.map((r) => [r.candidate, r.direction, r.streams, Math.round(r.speedXRealtimePerCpu), Math.round(r.wallXRealtime), r.sinad1kDb]),
+    );
+    const trips = await roundTrips(pool);
+    printTable('One chunk at a time: pool round trip vs. resampling on the main thread (µs)', ['what', 'p50 (µs)', 'p99 (µs)'], trips.map((t) => [t.what, t.p50Us, t.p99Us]));
+    return { pool: rows, roundTrips: trips, inlineMaxMs: DEFAULT_INLINE_MAX_MS };
+  } finally {
+    await pool.close();
+  }
+}
+
 export async function benchResampler(): Promise<void> {
   const candidates: Array<[string, Factory]> = [ours('fast'), ours('medium'), ours('high')];
   const m = await loadSpeex();
@@ -212,5 +295,6 @@ export async function benchResampler(): Promise<void> {
     rows.map((r) => [r.candidate, r.direction, Math.round(r.speedXRealtime), r.sinad1kDb, r.sinad997Db, r.flatnessDb, r.gainAt09NyquistDb, r.rejectionDb, r.latencyMs]),
   );
   console.log('worst image/alias: 24k→48k, images (24 kHz − f) of 1, 5, 9.6, 10.5 kHz tones; 48k→16k, aliases of 8.5, 9, 12, 15, 20 kHz tones; Blackman-Harris Goertzel, relative to the tone. 997 Hz: rounding errors do not repeat.');
-  console.log(`written ${writeResult('resampler', { seconds: SECONDS, defaultQuality: DEFAULT_RESAMPLER_QUALITY, rows })}`);
+  const inPool = await benchPool();
+  console.log(`written ${writeResult('resampler', { seconds: SECONDS, defaultQuality: DEFAULT_RESAMPLER_QUALITY, rows, ...inPool })}`);
 }

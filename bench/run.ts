@@ -4,9 +4,10 @@ import { benchParaphrase } from './paraphrase.bench';
 import { benchResampler } from './resampler.bench';
 import { benchRest } from './rest.bench';
 import { benchStartup } from './startup.bench';
+import { benchTts } from './tts.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler|tts`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   if (!only || only === 'memory') await benchMemoryScale();
   if (!only || only === 'rest') await benchRest();
   if (!only || only === 'resampler') await benchResampler();
+  if (!only || only === 'tts') await benchTts();
 }
 
 main().then(

@@ -58,6 +58,8 @@ const ENTRIES = {
   memory: { entry: 'dist/src/memory/main.js', leaveOut: [SOCKET_MODULE, MICROSERVICES_MODULE] },
   agent: { entry: 'dist/src/agent/main.js', leaveOut: [SOCKET_MODULE] },
   main: { entry: 'dist/src/main/main.js', leaveOut: [] },
+  // The Piscina worker of the main server's audio pool: loaded by path from next to main.js.
+  'audio.worker': { entry: 'dist/src/main/audio/audio.worker.js', leaveOut: [] },
   launcher: { entry: 'dist/src/launcher/main.js', leaveOut: [] },
 };
 

@@ -1,4 +1,4 @@
-import { Pcm48kChunkStream } from './pcm48k-chunk.stream';
+import { inThreadPcm48kStream, PooledPcm48kChunkStream, type Pcm48kFrameStream, type ResamplerFactory } from './pooled-pcm48k.stream';
 import { boundInput } from './sentence.splitter';
 import { isAborted, TtsError, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
 import { looksLikeRiff, parseWavHeader, WavFormatError } from './wav-riff.parser';
@@ -22,12 +22,14 @@ export interface OpenAiSpeechAdapterOptions {
   readonly speed?: number;
   /** Whole request, body included (default 60 s). */
   readonly timeoutMs?: number;
+  /** Resample in the worker pool (AudioPool.resampler); without it, on the calling thread. */
+  readonly resampler?: ResamplerFactory;
 }
 
 /**
  * OpenAI-compatible speech: `POST {baseUrl}/audio/speech` with `{model, voice, input,
- * response_format}`, the body read chunk by chunk as it arrives, resampled 24 kHz → 48 kHz and
- * yielded in 100 ms frames. 401/403 and other 4xx are not retriable; 429, 5xx, timeouts and
+ * response_format}`, the body read chunk by chunk as it arrives, resampled 24 kHz → 48 kHz (in the
+ * worker pool when a resampler factory is given) and yielded in 100 ms frames. 401/403 and other 4xx are not retriable; 429, 5xx, timeouts and
  * network failures (also a connection cut mid-body) are. Global fetch, no SDK.
  */
 export class OpenAiSpeechAdapter implements TtsPort {
@@ -62,7 +64,8 @@ export class OpenAiSpeechAdapter implements TtsPort {
     }
     if (!res.body) return;
     const reader = res.body.getReader();
-    const decoder = new SpeechBodyDecoder();
+    const resampler = this.options.resampler;
+    const decoder = new SpeechBodyDecoder(resampler ? (rate) => new PooledPcm48kChunkStream(rate, resampler) : inThreadPcm48kStream);
     try {
       for (;;) {
         let chunk: Awaited<ReturnType<typeof reader.read>>;
@@ -73,7 +76,7 @@ export class OpenAiSpeechAdapter implements TtsPort {
           throw failure(err, 'audio stream');
         }
         if (isAborted(opts.signal)) return;
-        const frames = chunk.done ? decoder.end() : decoder.push(chunk.value as Uint8Array);
+        const frames = await (chunk.done ? decoder.end() : decoder.push(chunk.value as Uint8Array));
         for (const frame of frames) {
           if (isAborted(opts.signal)) return;
           yield frame;
@@ -107,11 +110,13 @@ export class OpenAiSpeechAdapter implements TtsPort {
 /** The answer's bytes → 48 kHz frames: raw 24 kHz PCM, or a WAV whose header says the rate. */
 class SpeechBodyDecoder {
   private head = Buffer.alloc(0);
-  private stream: Pcm48kChunkStream | undefined;
+  private stream: Pcm48kFrameStream | undefined;
   /** Data bytes the WAV header still announces (undefined: to the end). */
   private remaining: number | undefined;
 
-  push(bytes: Uint8Array): Buffer[] {
+  constructor(private readonly makeStream: (inRate: number) => Pcm48kFrameStream) {}
+
+  async push(bytes: Uint8Array): Promise<Buffer[]> {
     if (this.stream) return this.feed(bytes);
     this.head = Buffer.concat([this.head, bytes]);
     if (this.head.length < 4) return [];
@@ -125,29 +130,29 @@ class SpeechBodyDecoder {
     return this.start(header.sampleRate, this.head.subarray(header.dataOffset));
   }
 
-  end(): Buffer[] {
+  async end(): Promise<Buffer[]> {
     const frames: Buffer[] = [];
     if (!this.stream) {
       if (looksLikeRiff(this.head)) throw badWav('the answer ends inside its WAV header');
       if (this.head.length === 0) return [];
-      frames.push(...this.start(OPENAI_PCM_SAMPLE_RATE, this.head)); // fewer than 4 bytes of PCM
+      frames.push(...(await this.start(OPENAI_PCM_SAMPLE_RATE, this.head))); // fewer than 4 bytes of PCM
     }
-    return [...frames, ...(this.stream?.end() ?? [])];
+    return [...frames, ...((await this.stream?.end()) ?? [])];
   }
 
-  private start(rate: number, bytes: Uint8Array): Buffer[] {
-    this.stream = new Pcm48kChunkStream(rate);
+  private start(rate: number, bytes: Uint8Array): Promise<Buffer[]> {
+    this.stream = this.makeStream(rate);
     this.head = Buffer.alloc(0);
     return this.feed(bytes);
   }
 
-  private feed(bytes: Uint8Array): Buffer[] {
+  private feed(bytes: Uint8Array): Promise<Buffer[]> {
     let data = bytes;
     if (this.remaining !== undefined) {
       data = bytes.subarray(0, Math.min(bytes.length, this.remaining)); // chunks after `data` (LIST, …) are not audio
       this.remaining -= data.length;
     }
-    return this.stream?.push(data) ?? [];
+    return this.stream?.push(data) ?? Promise.resolve([]);
   }
 }
 

@@ -3,8 +3,10 @@ import { Test } from '@nestjs/testing';
 import type { ModelApiConfig } from '../../shared/config/core-config.derive';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import { startFakeOpenAi, type FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
-import { EspeakNgAdapter } from './espeak-ng.adapter';
+import { EspeakPoolAdapter } from './espeak-pool.adapter';
 import { OpenAiSpeechAdapter } from './openai-speech.adapter';
+import { SPEECH_OUTPUT_FACTORY } from './speech-output.port';
+import { SpeechOutputFactoryService } from './speech-output.factory';
 import { ConfiguredTtsAdapter, TtsModule } from './tts.module';
 import { TTS_PORT, type TtsPort } from './tts.port';
 
@@ -62,7 +64,7 @@ describe('ConfiguredTtsAdapter / TtsModule', () => {
     expect(offline.calls).toEqual([]);
   });
 
-  it('TtsModule provides TTS_PORT from the core config (espeak-ng by default)', async () => {
+  it('TtsModule provides TTS_PORT from the core config (espeak-ng in the worker pool by default) and SPEECH_OUTPUT_FACTORY', async () => {
     @Module({})
     class StubConfigModule {}
     const stub: DynamicModule = {
@@ -74,7 +76,8 @@ describe('ConfiguredTtsAdapter / TtsModule', () => {
     const app = await Test.createTestingModule({ imports: [stub, TtsModule] }).compile();
     const port = app.get<ConfiguredTtsAdapter>(TTS_PORT);
     expect(port).toBeInstanceOf(ConfiguredTtsAdapter);
-    expect(await port.choose()).toBeInstanceOf(EspeakNgAdapter);
+    expect(await port.choose()).toBeInstanceOf(EspeakPoolAdapter);
+    expect(app.get(SPEECH_OUTPUT_FACTORY)).toBeInstanceOf(SpeechOutputFactoryService);
     await app.close();
   });
 });

@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AudioModule } from '../audio/audio.module';
+import { AudioPoolService } from '../audio/audio-pool.service';
 import type { ModelApiConfig, ModelTier } from '../../shared/config/core-config.derive';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import { EspeakNgAdapter } from './espeak-ng.adapter';
+import { EspeakPoolAdapter } from './espeak-pool.adapter';
 import { OpenAiSpeechAdapter } from './openai-speech.adapter';
+import { SPEECH_OUTPUT_FACTORY } from './speech-output.port';
+import { SpeechOutputFactoryService } from './speech-output.factory';
 import { TTS_PORT, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
 
 /** Where the TTS endpoint comes from (CoreConfigService; a stub in tests). */
@@ -46,11 +51,25 @@ export class ConfiguredTtsAdapter implements TtsPort {
 }
 
 /**
- * Provides TTS_PORT (needs CoreConfigService, which the global ConfigModule gives). Not imported
- * by MainAppModule yet: the session manager that consumes it wires it in.
+ * Provides TTS_PORT (offline voice and resampling in the worker pool) and SPEECH_OUTPUT_FACTORY (the speech of a
+ * chat session); imports the AudioModule (AUDIO_POOL, AUDIO_WARMUP). Needs CoreConfigService,
+ * which the global ConfigModule gives.
  */
 @Module({
-  providers: [{ provide: TTS_PORT, useFactory: (config: CoreConfigService): TtsPort => new ConfiguredTtsAdapter(config), inject: [CoreConfigService] }],
-  exports: [TTS_PORT],
+  imports: [AudioModule],
+  providers: [
+    {
+      provide: TTS_PORT,
+      useFactory: (config: CoreConfigService, pool: AudioPoolService): TtsPort =>
+        new ConfiguredTtsAdapter(config, new EspeakPoolAdapter(pool), (c) => new OpenAiSpeechAdapter({ baseUrl: c.baseUrl, apiKey: c.apiKey || undefined, model: c.model, resampler: (i, o) => pool.resampler(i, o) })),
+      inject: [CoreConfigService, AudioPoolService],
+    },
+    {
+      provide: SPEECH_OUTPUT_FACTORY,
+      useFactory: (config: CoreConfigService, pool: AudioPoolService): SpeechOutputFactoryService => new SpeechOutputFactoryService(config, pool),
+      inject: [CoreConfigService, AudioPoolService],
+    },
+  ],
+  exports: [TTS_PORT, SPEECH_OUTPUT_FACTORY, AudioModule],
 })
 export class TtsModule {}

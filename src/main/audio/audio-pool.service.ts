@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { OnModuleDestroy } from '@nestjs/common';
+import { Piscina } from 'piscina';
+import type { AudioPool, StreamResampler } from './audio-pool.port';
+import type { AudioTask, EspeakResult } from './audio.worker';
+import { DEFAULT_INLINE_MAX_MS, PooledStreamResampler } from './pooled-resampler.stream';
+
+export interface AudioPoolOptions {
+  readonly minThreads?: number;
+  readonly maxThreads?: number;
+  /** The compiled worker; default: audioWorkerPath(). */
+  readonly workerPath?: string;
+  /** Tasks waiting for a thread beyond this are refused (default 4096): memory stays bounded. */
+  readonly maxQueue?: number;
+}
+
+const WORKER_FILE = 'audio.worker.js';
+
+/**
+ * The compiled worker: next to this file when running compiled JS (dist/src/main/audio by tsc,
+ * dist/bundle by scripts/bundle.mjs, which emits the worker bundle next to main's); from the
+ * TypeScript sources (Jest with swc) the tsc output in dist/ (`npm run build` / pretest make it).
+ */
+export function audioWorkerPath(dir: string = __dirname): string {
+  const beside = join(dir, WORKER_FILE);
+  if (existsSync(beside)) return beside;
+  const compiled = resolve(dir, '..', '..', '..', 'dist', 'src', 'main', 'audio', WORKER_FILE);
+  if (existsSync(compiled)) return compiled;
+  throw new Error(`the audio worker ${WORKER_FILE} is neither next to ${dir} nor at ${compiled}: run \`npm run build\``);
+}
+
+/**
+ * Threads: at most one per core but the one the event loop needs, and never fewer than two: a
+ * 0.3 s offline sentence on the only thread would hold every other task behind it. One is kept
+ * and warmed at start-up (espeak-ng's WASM compiled: about 0.5 s of CPU and 30–60 MiB per
+ * thread, measured): the first sentence of a reply finds it idle. The second starts on demand
+ * (the look-ahead sentence, whose compile time hides behind the first sentence's playback) and
+ * lingers a minute after its last task.
+ */
+export function defaultMaxThreads(cores: number = availableParallelism()): number {
+  return Math.max(2, cores - 1);
+}
+
+/**
+ * The worker pool of the main server (Piscina 5): resampling steps and offline synthesis run on
+ * worker threads, so a hundred sessions never stall each other's frames. Stateless tasks: a
+ * stream's resampler state travels with each chunk (PooledStreamResampler).
+ */
+export class AudioPoolService implements AudioPool, OnModuleDestroy {
+  private readonly pool: Piscina<AudioTask, unknown>;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: AudioPoolOptions = {}) {
+    const maxThreads = options.maxThreads ?? defaultMaxThreads();
+    this.pool = new Piscina<AudioTask, unknown>({
+      filename: options.workerPath ?? audioWorkerPath(),
+      minThreads: Math.min(options.minThreads ?? 1, maxThreads),
+      maxThreads,
+      // Extra threads linger a minute: respawning one recompiles the 18 MB espeak-ng WASM.
+      idleTimeout: 60_000,
+      maxQueue: options.maxQueue ?? 4096,
+      // Async tasks (espeak-ng instantiation) keep the worker's event loop turning between tasks.
+      atomics: 'async',
+      recordTiming: false,
+    });
+  }
+
+  get threads(): number {
+    return this.pool.threads.length;
+  }
+
+  /** Tasks the pool has finished (tests, bench). */
+  get completedTasks(): number {
+    return this.pool.completed;
+  }
+
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  get maxThreads(): number {
+    return this.pool.maxThreads;
+  }
+
+  /** Runs one task on a worker thread; an abort before it starts removes it from the queue. */
+  run<T>(task: AudioTask, signal?: AbortSignal): Promise<T> {
+    if (this.closing) return Promise.reject(new Error('the audio worker pool is closed'));
+    return this.pool.run(task, signal ? { signal } : {}) as Promise<T>;
+  }
+
+  /**
+   * A stream resampler on the pool; batches of at most `inlineMaxMs` of audio (default 20 ms: a
+   * 10 ms microphone frame) are filtered on the calling thread, where that is cheaper than a round trip.
+   */
+  resampler(inRate: number, outRate: number, inlineMaxMs = DEFAULT_INLINE_MAX_MS): StreamResampler {
+    return new PooledStreamResampler((task) => this.run(task), inRate, outRate, inlineMaxMs);
+  }
+
+  /** One offline sentence: espeak-ng CLI arguments in, 48 kHz PCM16 of the sentence out. */
+  espeak(args: readonly string[], signal?: AbortSignal): Promise<EspeakResult> {
+    return this.run<EspeakResult>({ kind: 'espeak', args }, signal);
+  }
+
+  /** Bare round trip (bench, tests): the bytes come back from a worker. */
+  async echo(bytes: Uint8Array): Promise<Buffer> {
+    const out = await this.run<Uint8Array>({ kind: 'echo', bytes });
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  /** Starts the kept threads and compiles espeak-ng's WASM in each (AUDIO_WARMUP at start-up). */
+  async warmUp(): Promise<void> {
+    await Promise.all(Array.from({ length: this.pool.options.minThreads }, () => this.run<true>({ kind: 'warmup' })));
+  }
+
+  /** Ends the threads (queued tasks are rejected). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.pool.destroy().then(() => undefined);
+    return this.closing;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+}
