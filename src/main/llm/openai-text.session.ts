@@ -3,7 +3,8 @@ import { ChatCompletionError, isEndpointUsable, type ChatCompletionMessage, type
 import { LlmError, type LlmConnectOptions, type LlmSession, type LlmSessionEvents } from './llm-session.port';
 import { guardEvents } from './llm-events.guard';
 import { RepetitionDetector } from './repetition.detector';
-import { ReplyFence, ThinkTagFilter } from './reply-text.filter';
+import { ReplyFence } from './reply-text.filter';
+import { ThinkBlockFilter } from './think-block.filter';
 
 export interface TextSessionConfig {
   /** The correction tier (spec §6.5). */
@@ -191,7 +192,7 @@ export class OpenAiTextSession implements LlmSession {
 
   /** One streamed attempt; the shown reply text. */
   private async streamOnce(endpoint: ChatEndpoint, signal: AbortSignal): Promise<string> {
-    const think = new ThinkTagFilter();
+    const think = new ThinkBlockFilter();
     const fence = new ReplyFence();
     let reply = '';
     let blank = ''; // whitespace-only deltas wait for the next words (blank deltas are not sent)

@@ -4,6 +4,7 @@ import { OggPageAssembler } from './ogg-page.assembler';
 import { RealtimeEventInbox, type RealtimeServerEvent } from './realtime-event.inbox';
 import { boundInput } from './sentence.splitter';
 import { isAborted, TtsError, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
+import { SynthesisTurnQueue } from './synthesis-turn.queue';
 
 export const COSYVOICE_URL = 'wss://dashscope.aliyuncs.com/api-ws/v1/inference';
 export const COSYVOICE_MODEL = 'cosyvoice-v3-plus';
@@ -67,24 +68,13 @@ export function cosyEvent(data: Buffer, isBinary: boolean): RealtimeServerEvent 
  */
 export class CosyVoiceDuplexAdapter implements TtsPort {
   private conn: { ws: WebSocket; inbox: RealtimeEventInbox } | undefined;
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SynthesisTurnQueue();
   private closed = false;
 
   constructor(private readonly options: CosyVoiceOptions) {}
 
   synthesize(text: string, opts: TtsSynthesizeOptions = {}): AsyncIterable<Buffer> {
-    const previous = this.turn;
-    let release: () => void = () => undefined;
-    this.turn = new Promise<void>((resolve) => (release = resolve));
-    const run = async function* (this: CosyVoiceDuplexAdapter): AsyncGenerator<Buffer> {
-      try {
-        await previous;
-        yield* this.speak(text, opts.signal);
-      } finally {
-        release();
-      }
-    };
-    return run.call(this);
+    return this.turns.run(() => this.speak(text, opts.signal));
   }
 
   close(): void {

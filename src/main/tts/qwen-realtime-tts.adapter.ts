@@ -3,6 +3,7 @@ import type { StreamResampler } from '../audio/audio-pool.port';
 import { RealtimeEventInbox, type RealtimeServerEvent } from './realtime-event.inbox';
 import { boundInput } from './sentence.splitter';
 import { isAborted, TtsError, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
+import { SynthesisTurnQueue } from './synthesis-turn.queue';
 
 export const QWEN_TTS_MODEL = 'qwen3-tts-flash-realtime-2025-09-18';
 export const QWEN_TTS_URL = `wss://dashscope.aliyuncs.com/api-ws/v1/realtime?model=${QWEN_TTS_MODEL}`;
@@ -43,7 +44,7 @@ interface Connection {
 export class QwenRealtimeTtsAdapter implements TtsPort {
   private conn: Connection | undefined;
   private connecting: Promise<Connection> | undefined;
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SynthesisTurnQueue();
   private closed = false;
 
   constructor(private readonly options: QwenRealtimeTtsOptions) {}
@@ -54,18 +55,7 @@ export class QwenRealtimeTtsAdapter implements TtsPort {
   }
 
   synthesize(text: string, opts: TtsSynthesizeOptions = {}): AsyncIterable<Buffer> {
-    const previous = this.turn;
-    let release: () => void = () => undefined;
-    this.turn = new Promise<void>((resolve) => (release = resolve));
-    const run = async function* (this: QwenRealtimeTtsAdapter): AsyncGenerator<Buffer> {
-      try {
-        await previous;
-        yield* this.speak(text, opts.signal);
-      } finally {
-        release();
-      }
-    };
-    return run.call(this);
+    return this.turns.run(() => this.speak(text, opts.signal));
   }
 
   /** Ends the socket for good. Idempotent. */

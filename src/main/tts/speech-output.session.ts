@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { SpeechOutput, SpeechSink } from './speech-output.port';
 import { SpeechFrameQueue } from './speech-frame.queue';
 import { SentenceSplitter } from './sentence.splitter';
-import { ThinkBlockFilter } from './think-block.filter';
+import { ThinkBlockFilter } from '../llm/think-block.filter';
 import { TtsError, type TtsLanguage, type TtsPort } from './tts.port';
 
 /** The TTS a session speaks with (SpeechOutputFactory's choice). */

@@ -1,9 +1,9 @@
 /**
  * Removes reasoning blocks (`<think>…</think>`, `<thinking>…</thinking>`, `<reasoning>…</reasoning>`)
- * from streamed text before it is spoken: a reasoning model's scratchpad that slipped through must
- * never be read aloud. Stateful across deltas: an opening tag split between deltas is held until it
- * is complete; a block still open at `flush()` is dropped. The SentenceSplitter then removes the
- * remaining `<tags>`, emoji and markdown marks.
+ * from streamed model text: the text session shows none of it, and the speech output never reads
+ * one aloud (a realtime text reply could carry one). Stateful across deltas: an opening tag split
+ * between deltas is held until it is complete; a block still open at `flush()` is dropped. The
+ * SentenceSplitter then removes the remaining `<tags>`, emoji and markdown marks.
  */
 const OPEN = /<(think|thinking|reasoning)\s*>/iu;
 /** Longest held tail that could still become an opening tag. */

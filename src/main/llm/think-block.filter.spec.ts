@@ -21,6 +21,14 @@ describe('ThinkBlockFilter', () => {
     expect(f.flush()).toBe('');
   });
 
+  it('releases a held-back possible tag start when it was plain text', () => {
+    const f = new ThinkBlockFilter();
+    expect(f.push('1 <')).toBe('1 ');
+    expect(f.push(' 2')).toBe('< 2');
+    expect(f.push(' a<thi')).toBe(' a');
+    expect(f.flush()).toBe('<thi');
+  });
+
   it('drops a block still open at the end, and does not hold a huge block in memory', () => {
     expect(run(['Before <think>never closed'])).toBe('Before ');
     const f = new ThinkBlockFilter();
