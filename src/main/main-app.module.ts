@@ -6,6 +6,7 @@ import { HealthModule } from '../shared/http/health.controller';
 import { AgentBridgeModule } from './agent-bridge/agent-bridge.module';
 import { AgentRouterModule } from './agent-router/agent-router.module';
 import { CharactersModule } from './characters/characters.module';
+import { ChatModule } from './chat/chat.module';
 import { PeerClientsModule } from './clients/peer-clients.module';
 import { ConfigApiModule } from './config-api/config-api.module';
 import { FilesModule } from './files/files.module';
@@ -24,8 +25,8 @@ import { WorkshopModule } from './workshop/workshop.module';
 
 /**
  * Entry module of the main process (port 48911), in the seed's order: config and character data,
- * one session manager per character, the routers (pages last: its /{lanlan_name} catch-all must
- * not shadow the others), then the start-up handlers.
+ * one session manager per character, the routers, the chat engines that drive the managers
+ * (pages last: its /{lanlan_name} catch-all must not shadow the others), then the start-up handlers.
  */
 @Module({})
 export class MainAppModule {
@@ -48,6 +49,7 @@ export class MainAppModule {
         WebsocketModule,
         AgentRouterModule,
         SystemModule,
+        ChatModule,
         PagesModule,
         StartupModule,
       ],

@@ -1,11 +1,12 @@
 import WebSocket from 'ws';
 import { SessionRegistry } from '../../src/main/sessions/session-registry.service';
-import { CHAT_UNAVAILABLE } from '../../src/main/websocket/chat-action.router';
+import { ChatStatus } from '../../src/main/chat/chat-status.const';
 import { startMainApp, type MainHarness } from '../support/main-app.harness';
 
 let h: MainHarness;
 beforeAll(async () => {
-  h = await startMainApp();
+  // No usable provider: a start must end in the one not-configured status, without any network call.
+  h = await startMainApp({ coreConfig: { coreApi: 'qwen', assistApi: 'qwen', coreApiKey: '', enableCustomApi: false } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -61,7 +62,8 @@ describe('/ws/{lanlan_name}', () => {
     c.ws.send(JSON.stringify({ action: 'dance' }));
     expect(await c.next()).toEqual({ type: 'status', message: 'Unknown action: dance' });
     c.ws.send(JSON.stringify({ action: 'start_session', input_type: 'text' }));
-    expect(await c.next()).toEqual({ type: 'status', message: CHAT_UNAVAILABLE });
+    expect(await c.next()).toEqual({ type: 'session_preparing', input_mode: 'text' });
+    expect(await c.next()).toEqual({ type: 'status', message: ChatStatus.notConfigured });
     c.ws.send(JSON.stringify({ action: 'ping' }));
     expect(await c.next()).toEqual({ type: 'pong' });
     c.ws.close();

@@ -4,6 +4,12 @@ export type ClientMessage = Record<string, unknown> & { type: string };
 /** Sends one message on the character's current socket; false when it could not be delivered. */
 export type SocketSender = (message: ClientMessage) => Promise<boolean>;
 
+/**
+ * Sends one binary audio frame (spec §4.4) on the current socket, without waiting; false when it
+ * was not sent (no socket, closed, or the client is too slow and the frame was skipped).
+ */
+export type AudioSender = (chunk: Buffer) => boolean;
+
 /** The three agent switches the main side keeps per character (spec §3.9). */
 export interface ManagerAgentFlags {
   agent_enabled: boolean;
@@ -13,8 +19,8 @@ export interface ManagerAgentFlags {
 
 /**
  * One per defined character (spec §2.1/§5.1): the state the routers read and the hooks they call.
- * The chat gateway (next issue) attaches the socket and drives the conversation; until then a
- * manager is idle and messages for it are dropped.
+ * The chat gateway attaches the socket; the chat module (src/main/chat) attaches the engine that
+ * drives the conversation (chat, onEndSession, deliverProactive).
  */
 export class SessionManager {
   /** Running session (text or voice). */
@@ -29,12 +35,13 @@ export class SessionManager {
   /** The chat engine handling start/stream/end/pause frames (attached by the chat module). */
   chat: ((frame: Record<string, unknown>) => Promise<void>) | undefined;
   /**
-   * Optional seam for the chat gateway (next issue): speaks a proactive-chat reply through the real
-   * session (history, speech id, TTS, `turn end`). Unset, /api/proactive_chat sends plain
-   * `gemini_response` frames and `turn end` on the socket itself.
+   * Set by the chat module: speaks a proactive-chat reply through the running session (history,
+   * speech id, TTS, `turn end`); resolves false when no session runs. Unset or false,
+   * /api/proactive_chat sends plain `gemini_response` frames and `turn end` on the socket itself.
    */
-  deliverProactive?: (text: string) => Promise<void>;
+  deliverProactive?: (text: string) => Promise<boolean>;
   private sender: SocketSender | undefined;
+  private audioSender: AudioSender | undefined;
   private endHook: ((byServer: boolean) => Promise<void>) | undefined;
 
   constructor(
@@ -49,8 +56,15 @@ export class SessionManager {
   }
 
   /** Called by the gateway when a socket becomes authoritative (or goes away: undefined). */
-  attachSocket(sender: SocketSender | undefined): void {
+  attachSocket(sender: SocketSender | undefined, audioSender?: AudioSender): void {
     this.sender = sender;
+    this.audioSender = sender === undefined ? undefined : audioSender;
+  }
+
+  /** A binary audio frame for the browser; dropped (false) without a socket or on a slow client. */
+  sendAudio(chunk: Buffer): boolean {
+    if (!this.audioSender || chunk.length <= 4) return false;
+    return this.audioSender(chunk);
   }
 
   /** Called by the gateway with the routine that ends the running session. */
@@ -63,7 +77,10 @@ export class SessionManager {
     const sender = this.sender;
     if (!sender) return false;
     const ok = await sender(message).catch(() => false);
-    if (!ok && this.sender === sender) this.sender = undefined;
+    if (!ok && this.sender === sender) {
+      this.sender = undefined;
+      this.audioSender = undefined;
+    }
     return ok;
   }
 

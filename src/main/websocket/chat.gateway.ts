@@ -10,6 +10,13 @@ import { ChatActionRouter } from './chat-action.router';
 
 /** Largest text frame accepted (a screen-share JPEG as a data URL is the biggest legitimate one). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/**
+ * Audio frames are skipped while more than this is waiting in the socket's send buffer (≈ 10 s of
+ * 48 kHz PCM): a slow or stalled client never makes the server's memory grow. JSON is never skipped.
+ */
+export const MAX_BUFFERED_AUDIO_BYTES = 1024 * 1024;
+/** A client with this much unread in its send buffer is not reading at all: it is disconnected. */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const ROUTE = /^\/ws\/([^/?#]+)/;
 
 /**
@@ -40,19 +47,22 @@ export class ChatGateway implements OnGatewayConnection<WebSocket> {
     const id = randomUUID();
     this.authoritative.set(name, id);
     const send = (message: ClientMessage): Promise<boolean> => ChatGateway.sendJson(socket, message);
-    manager.attachSocket(send);
+    manager.attachSocket(send, (chunk) => ChatGateway.sendAudio(socket, chunk));
     let queue: Promise<void> = Promise.resolve();
     socket.on('message', (data: RawData, isBinary: boolean) => {
       queue = queue.then(() => this.onFrame(socket, name, id, data, isBinary)).catch((err: unknown) => this.logger.warn(`frame for ${name} failed: ${String(err)}`));
     });
     socket.on('close', () => {
+      // Decided when the socket closes: a socket replaced by a newer one leaves the manager alone.
+      const wasAuthoritative = this.authoritative.get(name) === id;
+      if (wasAuthoritative) this.authoritative.delete(name);
       queue = queue.then(async () => {
-        if (this.authoritative.get(name) !== id) return;
-        this.authoritative.delete(name);
+        // A newer socket that connected meanwhile owns the manager now: never detach or end it.
+        if (!wasAuthoritative || this.authoritative.has(name)) return;
         const current = this.sessions.get(name);
         if (!current) return;
-        await current.endSession(true).catch(() => undefined);
         current.attachSocket(undefined);
+        await current.endSession(true).catch(() => undefined);
       });
     });
   }
@@ -105,8 +115,19 @@ export class ChatGateway implements OnGatewayConnection<WebSocket> {
     }
   }
 
+  /** One binary frame, fire and forget; skipped (false) when the client is not keeping up. */
+  static sendAudio(socket: WebSocket, chunk: Buffer): boolean {
+    if (socket.readyState !== socket.OPEN || socket.bufferedAmount > MAX_BUFFERED_AUDIO_BYTES) return false;
+    socket.send(chunk, { binary: true }, () => undefined);
+    return true;
+  }
+
   static sendJson(socket: WebSocket, message: ClientMessage): Promise<boolean> {
     if (socket.readyState !== socket.OPEN) return Promise.resolve(false);
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      socket.terminate();
+      return Promise.resolve(false);
+    }
     return new Promise((resolve) => socket.send(JSON.stringify(message), (err) => resolve(!err)));
   }
 }

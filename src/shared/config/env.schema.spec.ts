@@ -51,4 +51,12 @@ describe('parseRuntimeEnv', () => {
     expect(err.message).toContain('Port 48961 (ZeroMQ session PUB) is already in use');
     expect(err.message).toContain('NEKO_ZMQ_SESSION_PUB_PORT');
   });
+
+  it('reads the chat timings with the spec defaults and rejects bad values', () => {
+    expect(parseRuntimeEnv({}).chat).toEqual({ hotSwapAfterMs: 40000, hotSwapPrepareMs: 10000, silenceTimeoutMs: 90000, startCooldownMs: 3000 });
+    const env = parseRuntimeEnv({ NEKO_HOT_SWAP_AFTER_MS: '500', NEKO_HOT_SWAP_PREPARE_MS: '0', NEKO_SILENCE_TIMEOUT_MS: '2000', NEKO_START_COOLDOWN_MS: '100' });
+    expect(env.chat).toEqual({ hotSwapAfterMs: 500, hotSwapPrepareMs: 0, silenceTimeoutMs: 2000, startCooldownMs: 100 });
+    expect(() => parseRuntimeEnv({ NEKO_HOT_SWAP_AFTER_MS: '-5' })).toThrow(/NEKO_HOT_SWAP_AFTER_MS="-5"/);
+    expect(() => parseRuntimeEnv({ NEKO_SILENCE_TIMEOUT_MS: '10' })).toThrow(/NEKO_SILENCE_TIMEOUT_MS="10" must be a whole number from 1000/);
+  });
 });

@@ -49,7 +49,23 @@ export interface RuntimeEnv {
   readonly instanceId: string | undefined;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat | undefined;
+  /** Chat timings (spec main-server.md §5.2/§5.7/§6.4); tests shorten them. */
+  readonly chat: ChatTimings;
 }
+
+export interface ChatTimings {
+  /** Session age after which a turn end marks the hot swap (NEKO_HOT_SWAP_AFTER_MS, spec "40 s"). */
+  readonly hotSwapAfterMs: number;
+  /** Wait between the mark and preparing the pending session (NEKO_HOT_SWAP_PREPARE_MS, "10 s"). */
+  readonly hotSwapPrepareMs: number;
+  /** No user speech for this long closes the mic (NEKO_SILENCE_TIMEOUT_MS, "90 s"). */
+  readonly silenceTimeoutMs: number;
+  /** Cool-down after three failed starts (NEKO_START_COOLDOWN_MS, "3 s"). */
+  readonly startCooldownMs: number;
+}
+
+/** The spec's chat timings. */
+export const DEFAULT_CHAT_TIMINGS: ChatTimings = { hotSwapAfterMs: 40_000, hotSwapPrepareMs: 10_000, silenceTimeoutMs: 90_000, startCooldownMs: 3_000 };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -130,6 +146,12 @@ export function parseRuntimeEnv(env: Env = process.env, cwd = process.cwd()): Ru
     instanceId: readFirst(env, ['NEKO_INSTANCE_ID'])?.value,
     logLevel: logLevelRaw as LogLevel,
     logFormat: logFormatRaw as LogFormat | undefined,
+    chat: {
+      hotSwapAfterMs: parseBoundedInt(env, 'NEKO_HOT_SWAP_AFTER_MS', DEFAULT_CHAT_TIMINGS.hotSwapAfterMs, 0, 86_400_000, problems),
+      hotSwapPrepareMs: parseBoundedInt(env, 'NEKO_HOT_SWAP_PREPARE_MS', DEFAULT_CHAT_TIMINGS.hotSwapPrepareMs, 0, 86_400_000, problems),
+      silenceTimeoutMs: parseBoundedInt(env, 'NEKO_SILENCE_TIMEOUT_MS', DEFAULT_CHAT_TIMINGS.silenceTimeoutMs, 1_000, 86_400_000, problems),
+      startCooldownMs: parseBoundedInt(env, 'NEKO_START_COOLDOWN_MS', DEFAULT_CHAT_TIMINGS.startCooldownMs, 0, 3_600_000, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return result;
