@@ -1,3 +1,4 @@
+import { benchChatLatency } from './chat-latency.bench';
 import { benchLocomo } from './locomo.bench';
 import { benchMemoryScale } from './memory-scale.bench';
 import { benchParaphrase } from './paraphrase.bench';
@@ -7,7 +8,7 @@ import { benchStartup } from './startup.bench';
 import { benchTts } from './tts.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler|tts`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler|tts|chat`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   if (!only || only === 'rest') await benchRest();
   if (!only || only === 'resampler') await benchResampler();
   if (!only || only === 'tts') await benchTts();
+  if (!only || only === 'chat') await benchChatLatency();
 }
 
 main().then(
