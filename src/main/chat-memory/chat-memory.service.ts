@@ -49,6 +49,8 @@ export class ChatMemoryService implements ChatMemory {
       throw memoryUnavailable(err, port);
     }
     if (!res.ok) throw new MemoryUnavailableError(`❌ 记忆服务连接失败: HTTP ${res.status} (端口 ${port})`);
+    // The memory server answers again: reports waiting in the outbox need not sit out their back-off.
+    this.outbox.wake();
     const text = decodeDialog(res.text);
     this.contexts.set(lanlanName, text.slice(-MAX_CONTEXT_CHARS));
     return text;
@@ -62,6 +64,7 @@ export class ChatMemoryService implements ChatMemory {
         timeoutMs: RECALL_TIMEOUT_MS,
       });
       if (!res.ok || !Array.isArray(res.json?.results)) return '';
+      this.outbox.wake();
       const hits = res.json.results.filter(isHit);
       const log = this.logs.get(lanlanName);
       const context = [this.contexts.get(lanlanName) ?? '', log?.texts() ?? '', userText].join('\n');

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type OpenAI from 'openai';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import type { ModelApiConfig } from '../../shared/config/core-config.derive';
@@ -6,10 +6,15 @@ import { ChatModelError, type ChatModelPort, type ChatTurn, type MemoryModelTier
 
 const LOOPBACK = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
 
-/** Any OpenAI-compatible /chat/completions endpoint, resolved from core_config for every call. */
+/**
+ * Any OpenAI-compatible /chat/completions endpoint, resolved from core_config for every call.
+ * When the server stops, calls in flight are aborted and new ones refused (not retriable): the
+ * turns are already stored, and background summaries must not hold the shutdown for minutes.
+ */
 @Injectable()
-export class OpenAiChatModelAdapter implements ChatModelPort {
+export class OpenAiChatModelAdapter implements ChatModelPort, OnModuleDestroy {
   private readonly clients = new Map<string, OpenAI>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly coreConfig: CoreConfigService) {}
 
@@ -21,18 +26,25 @@ export class OpenAiChatModelAdapter implements ChatModelPort {
   async complete(tier: MemoryModelTier, messages: readonly ChatTurn[], options: { temperature: number; signal?: AbortSignal }): Promise<string> {
     const cfg = await this.coreConfig.modelConfig(tier);
     if (!(await this.isConfigured(tier))) throw new ChatModelError(`no ${tier} model is configured`, false);
+    if (this.stopping.signal.aborted) throw new ChatModelError('the memory server is stopping', false);
     const sdk = await import('openai');
+    const signal = options.signal ? AbortSignal.any([options.signal, this.stopping.signal]) : this.stopping.signal;
     try {
       const res = await this.client(sdk, cfg).chat.completions.create(
         { model: cfg.model, messages: messages.map((m) => ({ role: m.role, content: m.content })), temperature: options.temperature, ...(cfg.extraBody ?? {}) },
-        { signal: options.signal },
+        { signal },
       );
       return res.choices[0]?.message?.content ?? '';
     } catch (err) {
+      if (this.stopping.signal.aborted) throw new ChatModelError('the memory server is stopping', false);
       if (err instanceof sdk.APIConnectionError) throw new ChatModelError(err.message, true);
       if (err instanceof sdk.APIError) throw new ChatModelError(err.message, err.status === 429 || (err.status ?? 0) >= 500);
       throw new ChatModelError((err as Error).message, false);
     }
+  }
+
+  onModuleDestroy(): void {
+    this.stopping.abort();
   }
 
   /** The SDK is loaded on first use: a memory server without a configured model never pays for it. */
