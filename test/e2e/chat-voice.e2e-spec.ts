@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { rmsPcm16, silencePcm16, sinePcm16 } from '../fake-openai/pcm-audio.util';
-import { audioBytes, chatCoreConfig, connectChat, isTurnEnd, replyText, routeChat, sleep, statusesIn, type ChatClient } from '../support/chat-client.harness';
+import { audioBytes, chatCoreConfig, connectChat, isTurnEnd, replyText, routeChat, sleep, statusesIn, type ChatClient, type ChatEvent } from '../support/chat-client.harness';
 import { startMainApp, type MainHarness } from '../support/main-app.harness';
 
 const NAME = '小天';
@@ -89,7 +89,8 @@ describe.each([
     await sleep(300);
 
     const json = turn.flatMap((e) => (e.kind === 'json' ? [e.message] : []));
-    expect(json.filter((m) => m.type === 'user_activity')).toHaveLength(1);
+    // One at speech_started (barge-in: the page drops queued audio at once), one at speech_stopped (spec §5.5).
+    expect(json.filter((m) => m.type === 'user_activity')).toHaveLength(2);
     const transcriptAt = json.findIndex((m) => m.type === 'user_transcript');
     expect(json[transcriptAt]).toEqual({ type: 'user_transcript', text: '今天天气真好' });
     const deltas = json.filter((m) => m.type === 'gemini_response');
@@ -130,17 +131,21 @@ describe('voice barge-in', () => {
     const bargeFrom = c.mark();
     const eventsFrom = fake.realtimeEvents.length;
     const speaking = c.speak(Buffer.concat([speech(800), silence(1000)]), { burst: 5, paceMs: 50 });
-    const activity = (await c.collectUntil((e) => e.kind === 'json' && e.message.type === 'user_activity', { from: bargeFrom, timeoutMs: 20_000 })).at(-1)!;
+    const isActivity = (e: ChatEvent) => e.kind === 'json' && e.message.type === 'user_activity';
+    const started = (await c.collectUntil(isActivity, { from: bargeFrom, timeoutMs: 20_000 })).at(-1)!;
+    const activity = (await c.collectUntil(isActivity, { from: started.seq + 1, timeoutMs: 20_000 })).at(-1)!;
     await speaking;
     // The provider stops the response as soon as it hears speech (VAD speech_started, spec §5.6):
-    // from the first appended speech on, it sends no more deltas. Deltas it sent just before
-    // (one every 20 ms) may still be in the app's resampler and socket: 250 ms is allowed for
-    // those, and (for a busy test machine) one more 100 ms delta arriving later. Beyond that, no
-    // audio until the user stops speaking (user_activity, ≈ 1.3 s later) — the old reply had
-    // seconds of audio left.
+    // from the first appended speech on, it sends no more deltas, and the app tells the page at once
+    // (user_activity, so it drops what it has queued) — not only when the user stops speaking
+    // (the second user_activity, ≈ 1.3 s later). Deltas the provider sent just before (one every
+    // 20 ms) may still be in the app's resampler and socket: 250 ms is allowed for those, and (for a
+    // busy test machine) one more 100 ms delta arriving later. Beyond that, no audio until the
+    // user stops speaking — the old reply had seconds of audio left.
     const firstSpeech = fake.realtimeEvents.slice(eventsFrom).find((e) => e.type === 'input_audio_buffer.append' && rmsPcm16(Buffer.from(String(e.audio), 'base64')) > 1000);
     expect(firstSpeech).toBeDefined();
     const heardAt = receivedAt.get(firstSpeech!)!;
+    expect(started.at - heardAt).toBeLessThan(700);
     const late = c.since(bargeFrom).filter((e) => e.kind === 'audio' && e.at > heardAt + 250 && e.seq < activity.seq);
     expect(audioBytes(late)).toBeLessThanOrEqual(bytes48kFor('1234'));
     expect(activity.at - heardAt).toBeGreaterThan(700);

@@ -64,16 +64,18 @@ export class ReplyOutput implements LlmSessionEvents {
   }
 
   /**
-   * VAD heard the user start speaking: the server stops sending the old reply's audio at once
-   * (TTS dropped, native audio in flight ignored). user_activity — which makes the browser drop
-   * what it has queued — follows at speech_stopped (newMessage), as the spec has it: one per user
-   * turn, so the UI's turn bookkeeping is unchanged. What the browser already buffered (≤ the
-   * 100 ms lead plus one frame) is heard until then; nothing new is sent.
+   * VAD heard the user start speaking (barge-in): the server stops sending the old reply's audio
+   * (TTS dropped, native audio in flight ignored) and sends user_activity, which makes the browser
+   * drop the seconds of audio it has queued — provider audio arrives faster than real time, so
+   * waiting for speech_stopped (the original's only user_activity) would let the character talk
+   * over the user until they pause. The UI only clears its audio on it; the second one at
+   * speech_stopped (spec §5.5) is harmless.
    */
   speechStarted(): void {
     if (!this.live()) return;
     this.ctx.userSpeaking = true;
     this.ctx.silenceOutput();
+    void this.ctx.send({ type: 'user_activity' });
   }
 
   newMessage(): void {
