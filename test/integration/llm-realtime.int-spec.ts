@@ -25,10 +25,12 @@ function recorder() {
 
 const KEY = 'sk-rt';
 const sent = (fake: FakeOpenAi, type: string) => fake.realtimeEvents.filter((e) => e.type === type);
-/** 16 kHz microphone audio: a tone, then enough silence for the server VAD to end the turn. */
+/** Microphone audio at the session's input rate: a tone, then enough silence for the server VAD to end the turn. */
 async function speak(s: RealtimeSession, toneMs = 400): Promise<void> {
-  for (const chunk of [sinePcm16(toneMs, 16_000), silencePcm16(800, 16_000)]) {
-    for (let i = 0; i < chunk.length; i += 640) await s.streamAudio(chunk.subarray(i, i + 640)); // 20 ms frames
+  const rate = s.inputSampleRate;
+  const frame = (rate / 50) * 2; // 20 ms frames
+  for (const chunk of [sinePcm16(toneMs, rate), silencePcm16(800, rate)]) {
+    for (let i = 0; i < chunk.length; i += frame) await s.streamAudio(chunk.subarray(i, i + frame));
   }
 }
 
@@ -91,9 +93,10 @@ describe('realtime LLM session against the fake provider (spec §6.4)', () => {
     expect(kinds[kinds.length - 1]).toBe('responseDone');
   });
 
-  it('gpt (GA): 16 kHz microphone audio is sent as 24 kHz and the turn is heard', async () => {
+  it('gpt (GA): the session takes 24 kHz microphone audio (the only rate GA accepts) and the turn is heard', async () => {
     await start();
     const { s, r } = await open('gpt-realtime');
+    expect(s.inputSampleRate).toBe(24_000);
     await speak(s);
     await r.until(() => r.of('responseDone').length === 1);
     const appended = sent(fake, 'input_audio_buffer.append').reduce((n, e) => n + Buffer.from(String(e.audio), 'base64').length, 0);

@@ -10,6 +10,8 @@ import { DEFAULT_INLINE_MAX_MS, PooledStreamResampler } from './pooled-resampler
 export interface AudioPoolOptions {
   readonly minThreads?: number;
   readonly maxThreads?: number;
+  /** An idle thread ends after this long (default 5 min). */
+  readonly idleTimeoutMs?: number;
   /** The compiled worker; default: audioWorkerPath(). */
   readonly workerPath?: string;
   /** Tasks waiting for a thread beyond this are refused (default 4096): memory stays bounded. */
@@ -33,11 +35,10 @@ export function audioWorkerPath(dir: string = __dirname): string {
 
 /**
  * Threads: at most one per core but the one the event loop needs, and never fewer than two: a
- * 0.3 s offline sentence on the only thread would hold every other task behind it. One is kept
- * and warmed at start-up (espeak-ng's WASM compiled: about 0.5 s of CPU and 30–60 MiB per
- * thread, measured): the first sentence of a reply finds it idle. The second starts on demand
- * (the look-ahead sentence, whose compile time hides behind the first sentence's playback) and
- * lingers a minute after its last task.
+ * 0.3 s offline sentence on the only thread would hold every other task behind it. None is kept
+ * while nobody chats: a thread with espeak-ng's WASM compiled costs 30–60 MiB and about 0.5 s of
+ * CPU (measured), so the first one starts when a session that may speak offline opens (warmUp,
+ * hidden behind the model's first tokens) and threads end after five idle minutes.
  */
 export function defaultMaxThreads(cores: number = availableParallelism()): number {
   return Math.max(2, cores - 1);
@@ -56,10 +57,10 @@ export class AudioPoolService implements AudioPool, OnModuleDestroy {
     const maxThreads = options.maxThreads ?? defaultMaxThreads();
     this.pool = new Piscina<AudioTask, unknown>({
       filename: options.workerPath ?? audioWorkerPath(),
-      minThreads: Math.min(options.minThreads ?? 1, maxThreads),
+      minThreads: Math.min(options.minThreads ?? 0, maxThreads),
       maxThreads,
-      // Extra threads linger a minute: respawning one recompiles the 18 MB espeak-ng WASM.
-      idleTimeout: 60_000,
+      // Idle threads linger five minutes: respawning one recompiles the 18 MB espeak-ng WASM.
+      idleTimeout: options.idleTimeoutMs ?? 300_000,
       maxQueue: options.maxQueue ?? 4096,
       // Async tasks (espeak-ng instantiation) keep the worker's event loop turning between tasks.
       atomics: 'async',
@@ -109,9 +110,12 @@ export class AudioPoolService implements AudioPool, OnModuleDestroy {
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }
 
-  /** Starts the kept threads and compiles espeak-ng's WASM in each (AUDIO_WARMUP at start-up). */
+  /**
+   * Makes sure a thread runs with espeak-ng compiled (the kept ones, at least one): a session that
+   * may speak offline calls it when it opens. Cheap when the threads are warm already.
+   */
   async warmUp(): Promise<void> {
-    await Promise.all(Array.from({ length: this.pool.options.minThreads }, () => this.run<true>({ kind: 'warmup' })));
+    await Promise.all(Array.from({ length: Math.max(1, this.pool.options.minThreads) }, () => this.run<true>({ kind: 'warmup' })));
   }
 
   /** Ends the threads (queued tasks are rejected). Idempotent. */

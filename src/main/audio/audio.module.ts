@@ -4,17 +4,12 @@ import { AUDIO_POOL } from './audio-pool.port';
 import { AudioPoolService } from './audio-pool.service';
 
 /**
- * Start-up hook: compiles espeak-ng in the pool's kept thread in the background (about 0.5 s of
- * CPU), so the first offline sentence does not pay for it and the server does not wait
- * for it before listening. A failure is logged; the first sentence then tries again.
+ * Start-up hook: says how the pool works. No thread is started here — the pool costs no memory
+ * until somebody chats (the first session that may speak offline warms a thread, see warmUp).
  */
 export function audioWarmup(pool: AudioPoolService, logger = new Logger('AudioPool')): AudioWarmup {
   return () => {
-    const started = performance.now();
-    void pool.warmUp().then(
-      () => logger.log(`worker pool ready: ${pool.threads} of at most ${pool.maxThreads} threads, espeak-ng compiled in ${Math.round(performance.now() - started)} ms`),
-      (err: unknown) => pool.closed || logger.warn(`worker pool warm-up failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    logger.log(`worker pool on demand: up to ${pool.maxThreads} threads for speech and resampling, started when a chat needs them`);
     return Promise.resolve();
   };
 }

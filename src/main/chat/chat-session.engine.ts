@@ -270,8 +270,11 @@ export class ChatSessionEngine {
     const mic = packMicAudio(data);
     if (!mic) return;
     let pcm = mic.pcm;
-    if (mic.rate === 48_000) {
-      const resampler = (this.ctx.micResampler ??= this.ctx.deps.audio.resampler(48_000, 16_000));
+    const rate = live.llm.inputSampleRate;
+    if (mic.rate !== rate) {
+      // One resampler per session and input rate (desktop 48 kHz, mobile 16 kHz), in the pool.
+      let resampler = this.ctx.micResampler;
+      if (resampler?.inRate !== mic.rate || resampler.outRate !== rate) resampler = this.ctx.micResampler = this.ctx.deps.audio.resampler(mic.rate, rate);
       pcm = await resampler.push(pcm);
     }
     if (pcm.length === 0 || this.ctx.live !== live) return;

@@ -51,8 +51,13 @@ export interface LlmSession {
    * the history). Resolves when the new reply has ended (responseDone was emitted).
    */
   streamText(text: string): Promise<void>;
-  /** Voice mode: microphone audio, PCM16LE mono 16 kHz. */
-  streamAudio(pcm16k: Buffer): Promise<void>;
+  /**
+   * Rate streamAudio expects: 16 kHz for most providers (spec §4.4); 24 kHz for OpenAI's GA
+   * realtime API, which takes no other (the original sent it 16 kHz labelled 24 kHz [QUIRK]).
+   */
+  readonly inputSampleRate: number;
+  /** Voice mode: microphone audio, PCM16LE mono at inputSampleRate (the engine resamples once, in the pool). */
+  streamAudio(pcm: Buffer): Promise<void>;
   /** A JPEG (base64, no data: prefix): text mode attaches it to the next user turn; voice mode sends it the provider's way. */
   streamImage(jpegBase64: string): Promise<void>;
   /**

@@ -33,6 +33,7 @@ interface HistoryEntry extends ChatCompletionMessage {
 /** Text mode (N.E.K.O.'s OmniOfflineClient): a streamed chat-completions history. */
 export class OpenAiTextSession implements LlmSession {
   readonly mode = 'text' as const;
+  readonly inputSampleRate = 16_000;
   private readonly logger = new Logger('TextSession');
   private readonly events: LlmSessionEvents;
   private history: HistoryEntry[] = [];

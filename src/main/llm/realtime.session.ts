@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { RawData } from 'ws';
-import { Pcm16leResamplerStream } from '../audio/pcm16le-resampler.stream';
 import type { ChatCompletionPort, ChatEndpoint } from './chat-completion.port';
 import { guardEvents } from './llm-events.guard';
 import { LlmError, type LlmConnectOptions, type LlmSession, type LlmSessionEvents } from './llm-session.port';
@@ -37,6 +36,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** Voice mode (N.E.K.O.'s OmniRealtimeClient): one Realtime-protocol WebSocket. */
 export class RealtimeSession implements LlmSession {
   readonly mode = 'audio' as const;
+  readonly inputSampleRate: number;
   private readonly logger = new Logger('RealtimeSession');
   private readonly events: LlmSessionEvents;
   private readonly dialect: RealtimeDialect | undefined;
@@ -54,7 +54,6 @@ export class RealtimeSession implements LlmSession {
   private readonly gate: TranscriptGate;
   private readonly pcm = new PcmCarry();
   /** OpenAI's GA realtime takes 24 kHz input only; the microphone path delivers 16 kHz. */
-  private readonly upsampler: Pcm16leResamplerStream | undefined;
   private readonly repetition = new RepetitionDetector();
   private waiters: { eventId: string | undefined; resolve: () => void }[] = [];
   private readonly watchdog: RealtimeWatchdog;
@@ -66,7 +65,7 @@ export class RealtimeSession implements LlmSession {
   ) {
     this.events = guardEvents(events, () => this.closed, this.logger);
     this.dialect = dialectFor(config.model);
-    this.upsampler = this.dialect === 'gpt' ? new Pcm16leResamplerStream({ inRate: 16_000, outRate: 24_000 }) : undefined;
+    this.inputSampleRate = this.dialect === 'gpt' ? 24_000 : 16_000;
     const silence = config.apiType === 'glm' || config.apiType === 'free' ? (config.silenceTimeoutMs ?? 90_000) : undefined;
     this.watchdog = new RealtimeWatchdog({ receiveTimeoutMs: config.receiveTimeoutMs ?? 60_000, silenceTimeoutMs: silence });
     this.vision = this.dialect === 'step' && config.vision ? new RealtimeVisionInjector(config.vision.chat, config.vision.endpoint, this.logger) : undefined;
@@ -109,10 +108,8 @@ export class RealtimeSession implements LlmSession {
     return this.createResponse(text, { skipped: false });
   }
 
-  streamAudio(pcm16k: Buffer): Promise<void> {
-    if (!this.isOpen || pcm16k.length === 0) return Promise.resolve();
-    const audio = this.upsampler ? this.upsampler.push(pcm16k) : pcm16k;
-    if (audio.length > 0) this.link?.sendAudio(audio);
+  streamAudio(pcm: Buffer): Promise<void> {
+    if (this.isOpen && pcm.length > 0) this.link?.sendAudio(pcm);
     return Promise.resolve();
   }
 

@@ -7,6 +7,8 @@ import { isAborted, TtsError, TTS_OUTPUT_SAMPLE_RATE, type TtsPort, type TtsSynt
 /** Runs espeak-ng on a worker thread (AudioPoolService.espeak). */
 export interface EspeakWorkerRunner {
   espeak(args: readonly string[]): Promise<EspeakResult>;
+  /** Starts a thread with espeak-ng compiled, ahead of the first sentence. */
+  warmUp(): Promise<void>;
 }
 
 export interface EspeakPoolAdapterOptions {

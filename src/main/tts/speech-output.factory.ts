@@ -56,6 +56,8 @@ export class SpeechOutputFactoryService implements SpeechOutputFactory {
       this.logger.warn(`could not read the TTS settings, using the offline voice: ${(err as Error).message}`);
       return this.offline;
     });
+    // The offline voice's thread starts while the model thinks about its first words.
+    if (engine === this.offline) void this.pool.warmUp().catch((err: unknown) => this.logger.warn(`worker pool warm-up failed: ${(err as Error).message}`));
     return new SpeechOutputSession(engine, sink, {
       language: request.language,
       fallback: this.offline,
