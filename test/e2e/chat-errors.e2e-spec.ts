@@ -1,7 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
-import { CHAT_MODEL, chatCoreConfig, connectChat, isTurnEnd, lastUserText, replyText, sleep, statusesIn, type ChatClient } from '../support/chat-client.harness';
+import { CHAT_MODEL, chatCoreConfig, isTurnEnd, lastUserText, replyText, sleep, statusesIn, type ChatClient, ChatClients, writeCoreConfig } from '../support/chat-client.harness';
 import { startMainApp, type MainHarness } from '../support/main-app.harness';
 
 const NAME = '小天';
@@ -14,15 +12,10 @@ jest.setTimeout(60_000);
 
 let fake: FakeOpenAi;
 let h: MainHarness;
-const clients: ChatClient[] = [];
+const clients = new ChatClients();
 
-const writeCore = (config: Record<string, unknown>) => writeFileSync(join(h.root, 'config', 'core_config.json'), JSON.stringify(config, null, 2));
-
-async function open(): Promise<ChatClient> {
-  const c = await connectChat(h.baseUrl, NAME);
-  clients.push(c);
-  return c;
-}
+const writeCore = (config: Record<string, unknown>) => writeCoreConfig(h.root, config);
+const open = (): Promise<ChatClient> => clients.connect(h.baseUrl, NAME);
 
 /** Asks for a session and returns the two statuses a failed start sends (spec §4.5, §5.2 step 12). */
 async function failedStart(c: ChatClient, inputType: 'audio' | 'text'): Promise<string[]> {
@@ -38,11 +31,7 @@ beforeAll(async () => {
   h = await startMainApp({ memory: true, coreConfig: chatCoreConfig(fake), env: { NEKO_START_COOLDOWN_MS: String(COOLDOWN_MS) } });
 }, 60_000);
 afterEach(async () => {
-  for (const c of clients.splice(0)) {
-    c.send('end_session');
-    await sleep(300);
-    await c.close();
-  }
+  await clients.closeAll();
   fake.script.reset();
   writeCore(chatCoreConfig(fake));
   await sleep(COOLDOWN_MS + 100);

@@ -1,12 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Pull } from 'zeromq';
 import { startFakeOpenAi, type FakeOpenAi, type RecordedRequest } from '../fake-openai/fake-openai.server';
 import { speechPcm16 } from '../fake-openai/pcm-audio.util';
-import {
-  audioBytes, chatCompletions, chatCoreConfig, connectChat, isTurnEnd, lastUserText, replyText, requestText, routeChat, sleep, statusesIn,
-  TTS_MODEL, VISION_MODEL, type ChatClient, type ChatEvent,
-} from '../support/chat-client.harness';
+import { audioBytes, chatCompletions, chatCoreConfig, connectChat, isTurnEnd, lastUserText, replyText, requestText, routeChat, sleep, statusesIn, TTS_MODEL, VISION_MODEL, type ChatClient, type ChatEvent, ChatClients, writeCoreConfig } from '../support/chat-client.harness';
 import { startMainApp, type MainHarness } from '../support/main-app.harness';
 
 const NAME = '小天';
@@ -19,15 +14,10 @@ jest.setTimeout(60_000);
 
 let fake: FakeOpenAi;
 let h: MainHarness;
-const clients: ChatClient[] = [];
+const clients = new ChatClients();
 
-const writeCore = (config: Record<string, unknown>) => writeFileSync(join(h.root, 'config', 'core_config.json'), JSON.stringify(config, null, 2));
-
-async function open(): Promise<ChatClient> {
-  const c = await connectChat(h.baseUrl, NAME);
-  clients.push(c);
-  return c;
-}
+const writeCore = (config: Record<string, unknown>) => writeCoreConfig(h.root, config);
+const open = (): Promise<ChatClient> => clients.connect(h.baseUrl, NAME);
 
 async function startText(c: ChatClient, newSession = false): Promise<void> {
   c.send('start_session', { input_type: 'text', new_session: newSession });
@@ -66,11 +56,7 @@ beforeAll(async () => {
 }, 60_000);
 afterEach(async () => {
   // As the UI's reset button does; a tab closed mid-session has its own test below.
-  for (const c of clients.splice(0)) {
-    if (c.ws.readyState === c.ws.OPEN) c.send('end_session');
-    await sleep(300);
-    await c.close();
-  }
+  await clients.closeAll();
   fake.script.reset();
   writeCore(chatCoreConfig(fake));
 });

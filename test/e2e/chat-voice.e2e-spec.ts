@@ -1,8 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { rmsPcm16, silencePcm16, sinePcm16 } from '../fake-openai/pcm-audio.util';
-import { audioBytes, chatCoreConfig, connectChat, isTurnEnd, replyText, routeChat, sleep, statusesIn, type ChatClient, type ChatEvent } from '../support/chat-client.harness';
+import { audioBytes, chatCoreConfig, isTurnEnd, replyText, routeChat, sleep, statusesIn, type ChatClient, type ChatEvent, ChatClients, writeCoreConfig } from '../support/chat-client.harness';
 import { startMainApp, type MainHarness } from '../support/main-app.harness';
 
 const NAME = '小天';
@@ -17,7 +15,7 @@ jest.setTimeout(60_000);
 
 let fake: FakeOpenAi;
 let h: MainHarness;
-const clients: ChatClient[] = [];
+const clients = new ChatClients();
 /** When the fake received each client event (performance.now()). */
 const receivedAt = new WeakMap<object, number>();
 
@@ -33,9 +31,8 @@ function appendedBytes(from: number): number {
 }
 
 async function startVoice(model: string): Promise<ChatClient> {
-  writeFileSync(join(h.root, 'config', 'core_config.json'), JSON.stringify(chatCoreConfig(fake, { omniModel: model }), null, 2));
-  const c = await connectChat(h.baseUrl, NAME);
-  clients.push(c);
+  writeCoreConfig(h.root, chatCoreConfig(fake, { omniModel: model }));
+  const c = await clients.connect(h.baseUrl, NAME);
   c.send('start_session', { input_type: 'audio' });
   expect(await c.next('session_preparing')).toEqual({ type: 'session_preparing', input_mode: 'audio' });
   expect(await c.next('session_started', { timeoutMs: 20_000 })).toEqual({ type: 'session_started', input_mode: 'audio' });
@@ -53,11 +50,7 @@ beforeAll(async () => {
   h = await startMainApp({ memory: true, coreConfig: chatCoreConfig(fake) });
 }, 60_000);
 afterEach(async () => {
-  for (const c of clients.splice(0)) {
-    c.send('end_session');
-    await sleep(300);
-    await c.close();
-  }
+  await clients.closeAll();
   fake.script.reset();
   await sleep(200);
 });

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { ChatStep, FakeScript } from '../fake-openai/fake-openai.script';
 
@@ -195,6 +197,30 @@ export function statusesIn(events: readonly ChatEvent[]): string[] {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Replaces the data folder's core_config.json (the app re-reads it for the next session). */
+export function writeCoreConfig(root: string, config: Record<string, unknown>): void {
+  writeFileSync(join(root, 'config', 'core_config.json'), JSON.stringify(config, null, 2));
+}
+
+/** The clients one test opened: `closeAll()` (in afterEach) ends their sessions and closes them. */
+export class ChatClients {
+  private readonly open: ChatClient[] = [];
+
+  async connect(baseUrl: string, name: string): Promise<ChatClient> {
+    const c = await connectChat(baseUrl, name);
+    this.open.push(c);
+    return c;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const c of this.open.splice(0)) {
+      if (c.ws.readyState === c.ws.OPEN) c.send('end_session');
+      await sleep(300);
+      await c.close();
+    }
+  }
+}
 
 /** The models the chat tests give each tier, so a recorded request says which tier made it. */
 export const CHAT_MODEL = 'fake-chat';
