@@ -159,7 +159,17 @@ export async function connectRealtime(url: string, apiKey: string, timeoutMs: nu
   const link = new RealtimeLink(ws, logger);
   ws.on('error', (err) => logger.warn(`realtime socket error: ${err.message}`));
   ws.on('message', hooks.onMessage);
-  await awaitSessionReady(ws, () => link.send(hooks.firstEvent), Math.max(1, timeoutMs - (Date.now() - started)));
+  try {
+    await awaitSessionReady(ws, () => link.send(hooks.firstEvent), Math.max(1, timeoutMs - (Date.now() - started)));
+  } catch (err) {
+    ws.terminate();
+    throw err;
+  }
+  // Closed during the handshake: nobody would ever close this socket.
+  if (hooks.cancelled()) {
+    ws.terminate();
+    throw new LlmError('closed', 'the session was closed while connecting');
+  }
   ws.on('close', (code, reason) => hooks.onClose(code, reason.toString()));
   return link;
 }
