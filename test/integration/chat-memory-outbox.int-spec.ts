@@ -10,6 +10,7 @@ import { ChatMemoryService } from '../../src/main/chat-memory/chat-memory.servic
 import { MemoryOutboxService } from '../../src/main/chat-memory/memory-outbox.service';
 import { IngestService } from '../../src/memory/ingest/ingest.service';
 import { MemoryAppModule } from '../../src/memory/memory-app.module';
+import { TimeIndexRepository } from '../../src/memory/time-index/time-index.repository';
 import { CharactersService } from '../../src/shared/config/characters.service';
 import { ConfigModule } from '../../src/shared/config/config.module';
 import { parseRuntimeEnv, type RuntimeEnv } from '../../src/shared/config/env.schema';
@@ -171,6 +172,18 @@ describe('chat memory outbox with the real memory server', () => {
     expect(await storedTurns(memory!, '小天')).toEqual(['重启前', '停机时0', '停机时1', '停机时2']);
   });
 
+  it('flushFor waits for the reports of one character (before a rename), false when not delivered in time', async () => {
+    const outbox = await startOutbox();
+    const chat = chatMemory(outbox);
+    chat.turnLog('小天').user('改名前说的');
+    await chat.turnLog('小天').renew();
+    expect(await chat.flushFor('小天', 100)).toBe(false);
+    await startMemory();
+    expect(await chat.flushFor('小天', 10_000)).toBe(true);
+    expect(await storedTurns(memory!, '小天')).toEqual(['改名前说的']);
+    expect(pendingFiles()).toEqual([]);
+  });
+
   it('is wired by ChatMemoryModule: CHAT_MEMORY, outbox under <data root>/outbox/memory, files kept over app close', async () => {
     const ctx = await createBootContext('main', { NEKO_MEMORY_SERVER_PORT: String(port), NEKO_DATA_DIR: root });
     const open = async () => {
@@ -180,6 +193,7 @@ describe('chat memory outbox with the real memory server', () => {
     let app = await open();
     const chat = app.get<ChatMemory>(CHAT_MEMORY);
     expect(chat).toBeInstanceOf(ChatMemoryService);
+    expect(app.get(ChatMemoryService)).toBe(chat);
     const log = chat.turnLog('小天');
     log.user('模块里写的');
     await log.sessionEnd();
@@ -219,6 +233,21 @@ describe('chat memory outbox with the real memory server', () => {
     } finally {
       await new Promise((r) => proxy.close(r));
     }
+  });
+
+  it('retries a report the memory server could not store (storage error → 503), not moving it aside', async () => {
+    await startMemory();
+    const store = jest.spyOn(memory!.get(TimeIndexRepository), 'storeMessages').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+    const outbox = await startOutbox();
+    const log = chatMemory(outbox).turnLog('小天');
+    log.user('存储忙时说的');
+    await log.sessionEnd();
+    await outbox.idle(20_000);
+    expect(store).toHaveBeenCalledTimes(2);
+    store.mockRestore();
+    expect(await storedTurns(memory!, '小天')).toEqual(['存储忙时说的']);
+    expect(pendingFiles()).toEqual([]);
+    expect(failedFiles()).toEqual([]);
   });
 
   it('moves a report the memory server refuses for good to failed/ and goes on with the next', async () => {

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { IngestService } from '../../src/memory/ingest/ingest.service';
+import { TimeIndexRepository } from '../../src/memory/time-index/time-index.repository';
 import { MemoryAppModule } from '../../src/memory/memory-app.module';
 import { createBootContext } from '../../src/shared/lifecycle/boot-context';
 import { freePortEnv } from '../support/boot-context';
@@ -50,7 +51,8 @@ describe('memory server duplicate-delivery guard (delivery_id)', () => {
       const body = { ...inputHistory([['user', `${mode} 问`], ['assistant', `${mode} 答`]]), delivery_id: `id-${mode}` };
       const first = await m.post(`/${mode}/小天`, body);
       expect(first).toEqual({ status: 200, json: mode === 'cache' ? { status: 'cached', count: 2 } : { status: 'processed' } });
-      expect(await m.post(`/${mode}/小天`, body)).toEqual({ status: 200, json: { status: 'processed' } });
+      // Nothing stored again; each endpoint keeps its answer's shape.
+      expect(await m.post(`/${mode}/小天`, body)).toEqual({ status: 200, json: mode === 'cache' ? { status: 'cached', count: 0 } : { status: 'processed' } });
     }
     await m.idle();
     expect(storedTexts(m.root)).toEqual(['process 问', 'process 答', 'renew 问', 'renew 答', 'cache 问', 'cache 答']);
@@ -81,6 +83,36 @@ describe('memory server duplicate-delivery guard (delivery_id)', () => {
     await m.post('/process/小天', body);
     await m.post('/process/小天', { ...body, delivery_id: null });
     expect(storedTexts(m.root)).toEqual(['没有编号', '没有编号']);
+  });
+
+  it('answers a storage failure with a 503 when delivery_id is given (main retries), with 200 {status:error} without', async () => {
+    const repo = m.app.get(TimeIndexRepository);
+    const store = jest.spyOn(repo, 'storeMessages').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+    const body = inputHistory([['user', '存储出错']]);
+    expect(await m.post('/process/小天', { ...body, delivery_id: 'busy' })).toEqual({ status: 503, json: { status: 'error', message: 'SQLITE_BUSY: database is locked' } });
+    store.mockRejectedValueOnce(new Error('disk I/O error'));
+    expect(await m.post('/renew/小天', body)).toEqual({ status: 200, json: { status: 'error', message: 'disk I/O error' } });
+    // A bad payload stays a 200 {status:error} with delivery_id: sending it again never helps.
+    const bad = await m.post('/process/小天', { input_history: '[{"role": "robot", "content": "x"}]', delivery_id: 'bad' });
+    expect(bad).toEqual({ status: 200, json: { status: 'error', message: 'message 0 has an unknown role "robot"' } });
+    // The retry of the failed delivery is stored.
+    expect(await m.post('/process/小天', { ...body, delivery_id: 'busy' })).toEqual({ status: 200, json: { status: 'processed' } });
+    store.mockRestore();
+    expect(storedTexts(m.root)).toEqual(['存储出错']);
+  });
+
+  it('leaves the open /cache session alone on a duplicate found under the write lock', async () => {
+    await m.post('/cache/小天', { ...inputHistory([['user', '会话开头']]), delivery_id: 'c1' });
+    const repo = m.app.get(TimeIndexRepository);
+    // The first check (outside the lock) misses the earlier copy, the one under the lock finds it.
+    jest.spyOn(repo, 'hasDelivery').mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+    expect(await m.post('/process/小天', { ...inputHistory([['user', '重复']]), delivery_id: 'p-dup' })).toEqual({ status: 200, json: { status: 'processed' } });
+    jest.restoreAllMocks();
+    await m.post('/cache/小天', { ...inputHistory([['user', '同一会话']]), delivery_id: 'c2' });
+    const turns = await m.call('GET', '/api/memory/小天/turns?order=asc&limit=100');
+    const sessions = (turns.json.items as Array<{ sessionId: string }>).map((i) => i.sessionId);
+    expect(sessions).toHaveLength(2);
+    expect(sessions[1]).toBe(sessions[0]);
   });
 
   it('refuses an invalid delivery_id with a 422 and stores nothing', async () => {

@@ -1,6 +1,8 @@
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { CHAT_MODEL, ChatModelError, type ChatModelPort } from '../../src/memory/compression/chat-model.port';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { waitFor } from '../support/free-port';
 import { inputHistory, startMemoryApp, type MemoryHarness } from '../support/memory-app.harness';
@@ -182,6 +184,20 @@ describe('memory server with a summary and a review model', () => {
     expect(res.json.results[0].text).toBe('I adopted a puppy from the shelter');
     const last = fake.requests.filter((r) => r.path === '/v1/chat/completions').at(-1);
     expect(last?.body).toMatchObject({ model: 'fake-summary', temperature: 0 });
+  });
+
+  it('aborts a model call through its own signal and leaves no listener on the caller\'s signal', async () => {
+    const model = m.app.get<ChatModelPort>(CHAT_MODEL);
+    fake.script.chat({ content: 'ok' }, { content: 'slow', delayMs: 3000 });
+    const caller = new AbortController();
+    expect(await model.complete('summary', [{ role: 'user', content: 'hi' }], { temperature: 0, signal: caller.signal })).toBe('ok');
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    const started = Date.now();
+    const slow = model.complete('summary', [{ role: 'user', content: 'hi' }], { temperature: 0, signal: caller.signal });
+    setTimeout(() => caller.abort(), 100);
+    await expect(slow).rejects.toBeInstanceOf(ChatModelError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });
 
   it('/new_dialog cancels a running review', async () => {

@@ -6,11 +6,12 @@ import { MemoryOutboxService } from './memory-outbox.service';
 
 /**
  * The chat engine's memory side (CHAT_MEMORY) and the durable outbox that delivers its reports to
- * the memory server. Needs ConfigModule (RUNTIME_ENV, DATA_FOLDER, CharactersService) in the app.
+ * the memory server; ChatMemoryService is exported by class too (flushFor before a rename).
+ * Needs ConfigModule (RUNTIME_ENV, DATA_FOLDER, CharactersService) in the app.
  */
 @Module({
   imports: [PeerClientsModule],
   providers: [MemoryOutboxService, ChatMemoryService, { provide: CHAT_MEMORY, useExisting: ChatMemoryService }],
-  exports: [CHAT_MEMORY, MemoryOutboxService],
+  exports: [CHAT_MEMORY, ChatMemoryService, MemoryOutboxService],
 })
 export class ChatMemoryModule {}

@@ -4,6 +4,7 @@ import { RUNTIME_ENV } from '../../shared/config/config.tokens';
 import type { RuntimeEnv } from '../../shared/config/env.schema';
 import { MemoryServerClient } from '../clients/peer-clients.module';
 import { MemoryUnavailableError, type ChatMemory, type TurnLog } from './chat-memory.port';
+import { decodeDialog } from './dialog-text.format';
 import { MemoryOutboxService } from './memory-outbox.service';
 import { coveredBy, hitKey, isTrivialQuery, RECALL_BOUNDS, renderRecallBlock, selectHits, type RecallHit } from './recall-block.format';
 import { TurnLogSession } from './turn-log.session';
@@ -79,6 +80,14 @@ export class ChatMemoryService implements ChatMemory {
     }
   }
 
+  /**
+   * Waits until the reports of `lanlanName` already handed to the outbox are delivered (false
+   * after timeoutMs): before a rename, so none arrives under the old name afterwards.
+   */
+  flushFor(lanlanName: string, timeoutMs = 10_000): Promise<boolean> {
+    return this.outbox.flushFor(lanlanName, timeoutMs);
+  }
+
   forgetSession(sessionKey: string): void {
     this.given.delete(sessionKey);
   }
@@ -105,20 +114,6 @@ export class ChatMemoryService implements ChatMemory {
       this.given.set(sessionKey, set);
     }
     return set;
-  }
-}
-
-/**
- * N.E.K.O.'s memory server answered a JSON string literal that main pasted verbatim (spec §8.2
- * allows decoding it); ours answers plain text. Both become the plain text.
- */
-export function decodeDialog(body: string): string {
-  if (!body.startsWith('"')) return body;
-  try {
-    const decoded: unknown = JSON.parse(body);
-    return typeof decoded === 'string' ? decoded : body;
-  } catch {
-    return body;
   }
 }
 

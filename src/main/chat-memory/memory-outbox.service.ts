@@ -43,6 +43,8 @@ export class MemoryOutboxService implements OnModuleInit, OnModuleDestroy {
   private readonly workers = new Map<string, Promise<void>>();
   private readonly sleepers = new Map<string, () => void>();
   private readonly retryMs = new Map<string, number>();
+  /** Per character, the last append in progress: appends run one after another (seq order = queue order). */
+  private readonly appends = new Map<string, Promise<unknown>>();
   private opened: Promise<void> | undefined;
   private stopping = false;
   private readonly firstRetryMs: number;
@@ -84,12 +86,29 @@ export class MemoryOutboxService implements OnModuleInit, OnModuleDestroy {
     return this.opened;
   }
 
-  /** Writes the report to disk (durable when this resolves) and queues it. Throws OutboxFullError / I/O errors. */
-  async enqueue(lanlanName: string, kind: OutboxKind, inputHistory: string): Promise<StoredEntry> {
-    await this.open();
-    const entry = await this.store.append(lanlanName, kind, inputHistory);
-    this.push(entry);
-    return entry;
+  /**
+   * Writes the report to disk (durable when this resolves) and queues it. Throws OutboxFullError /
+   * I/O errors. Reports of one character are written one after another, so a large report begun
+   * first is also queued (and delivered) first.
+   */
+  enqueue(lanlanName: string, kind: OutboxKind, inputHistory: string): Promise<StoredEntry> {
+    const previous = this.appends.get(lanlanName) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      await this.open();
+      const entry = await this.store.append(lanlanName, kind, inputHistory);
+      this.push(entry);
+      return entry;
+    });
+    // The chain goes on after a failed append; the caller gets that failure.
+    const link = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.appends.set(lanlanName, link);
+    void link.then(() => {
+      if (this.appends.get(lanlanName) === link) this.appends.delete(lanlanName);
+    });
+    return run;
   }
 
   /** Entries not delivered yet (all characters, or one). */
@@ -108,6 +127,23 @@ export class MemoryOutboxService implements OnModuleInit, OnModuleDestroy {
   async flush(timeoutMs = 30_000): Promise<void> {
     this.wake();
     await this.idle(timeoutMs);
+  }
+
+  /**
+   * Waits until every report of `lanlanName` written or being written so far is delivered (or
+   * moved aside), retrying now; false when that did not happen within timeoutMs (e.g. before a
+   * rename, so that no report is delivered under the old name afterwards).
+   */
+  async flushFor(lanlanName: string, timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    const tick = () => new Promise((r) => setTimeout(r, 20).unref());
+    this.retryMs.set(lanlanName, this.firstRetryMs);
+    this.sleepers.get(lanlanName)?.();
+    while (this.appends.has(lanlanName) || this.pending(lanlanName) > 0 || this.workers.has(lanlanName)) {
+      if (Date.now() > deadline) return false;
+      await Promise.race([Promise.allSettled([this.appends.get(lanlanName), this.workers.get(lanlanName)]), tick()]);
+    }
+    return true;
   }
 
   /** Resolves when every queue is empty (rejects after timeoutMs). */

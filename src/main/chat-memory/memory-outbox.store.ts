@@ -131,17 +131,27 @@ export class MemoryOutboxStore {
     return { ...entry, file, bytes: size };
   }
 
-  /** The memory server stored it. */
+  /**
+   * The memory server stored it. Out of the count even when the file cannot be removed (the
+   * caller drops the entry either way; a file left over is delivered again at the next start,
+   * and the memory server stores it once).
+   */
   async remove(entry: StoredEntry): Promise<void> {
-    await fs.rm(join(this.dir, entry.file), { force: true });
-    this.forget(entry);
+    try {
+      await fs.rm(join(this.dir, entry.file), { force: true });
+    } finally {
+      this.forget(entry);
+    }
   }
 
-  /** It will never be accepted: kept in failed/ with the reason, out of the delivery queue. */
+  /** It will never be accepted: kept in failed/ with the reason, out of the delivery queue (and the count, as remove). */
   async fail(entry: StoredEntry, reason: string): Promise<void> {
     const { file, bytes, ...stored } = entry;
-    await this.moveAside(file, JSON.stringify({ ...stored, failure: failure(reason) }));
-    this.forget({ bytes });
+    try {
+      await this.moveAside(file, JSON.stringify({ ...stored, failure: failure(reason) }));
+    } finally {
+      this.forget({ bytes });
+    }
   }
 
   stats(): { entries: number; bytes: number } {

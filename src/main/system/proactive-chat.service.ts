@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { extraBodyFor } from '../../shared/config/api-providers.const';
 import { CharactersService } from '../../shared/config/characters.service';
 import { CoreConfigService } from '../../shared/config/core-config.service';
+import { decodeDialog } from '../chat-memory/dialog-text.format';
 import { MemoryServerClient } from '../clients/peer-clients.module';
 import type { SessionManager } from '../sessions/session-manager';
 import { SessionRegistry } from '../sessions/session-registry.service';
@@ -141,14 +142,14 @@ export class ProactiveChatService {
   }
 
   /**
-   * GET memory /new_dialog/<name> (5 s; any failure → ""). The memory server answers a JSON string
-   * literal; the original put the raw literal (quotes and \n escapes) into the prompt, we decode it.
+   * GET memory /new_dialog/<name> (5 s; any failure → ""), decoded as the chat engine does
+   * (decodeDialog: plain text, or N.E.K.O.'s JSON string literal, which the original put raw into the prompt).
    */
   private async memoryContext(name: string): Promise<string> {
     try {
       const res = await this.memory.request(`/new_dialog/${encodeURIComponent(name)}`, { timeoutMs: PROACTIVE_TIMING.memoryTimeoutMs });
       if (!res.ok) return '';
-      return (typeof res.json === 'string' ? res.json : res.text).slice(-MAX_MEMORY_CONTEXT);
+      return decodeDialog(res.text).slice(-MAX_MEMORY_CONTEXT);
     } catch {
       return '';
     }

@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Patch, Put, Query, type PipeTransform } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { LanlanNamePipe } from '../messages/lanlan-name.pipe';
-import { RecallService } from '../search/recall.service';
+import { RecallService, type RecallHit } from '../search/recall.service';
 import { SemanticIndexer } from '../semantic/semantic-indexer.service';
 import type { TimeIndexTable } from '../time-index/time-index.repository';
 import { EditTextDto, PageQueryDto, ReplaceRecentDto, SearchQueryDto } from './memory-browse.dto';
 import { MemoryBrowseService } from './memory-browse.service';
 
 const date = (iso?: string) => (iso ? new Date(iso) : undefined);
+const hitResult = (h: RecallHit) => ({ id: h.sourceId, kind: h.kind === 'original' ? 'turn' : h.kind, text: h.text, speaker: h.speaker, timestamp: h.timestamp, sessionId: h.sessionId, score: h.score });
 const TABLES: Readonly<Record<string, TimeIndexTable>> = { turns: 'original', summaries: 'compressed', facts: 'facts' };
 
 /** `turns` → time_indexed_original, `summaries` → time_indexed_compressed, `facts` → memory_facts; else 404. */
@@ -61,9 +62,15 @@ export class MemoryBrowseController {
   @ApiOperation({ summary: 'Recall: ranked turns and summaries with the retrievers that found them' })
   async search(@Param('name', LanlanNamePipe) name: string, @Query() q: SearchQueryDto) {
     const hits = await this.recall.search(name, { query: q.q, k: q.k, from: date(q.from), to: date(q.to), sessionId: q.session, modelExpansion: true });
-    return {
-      results: hits.map((h) => ({ id: h.sourceId, kind: h.kind === 'original' ? 'turn' : h.kind, text: h.text, speaker: h.speaker, timestamp: h.timestamp, sessionId: h.sessionId, score: h.score, retrievers: h.retrievers })),
-    };
+    return { results: hits.map((h) => ({ ...hitResult(h), retrievers: h.retrievers })) };
+  }
+
+  /** Before `:kind`, which would take "recall". */
+  @Get('recall')
+  @ApiOperation({ summary: "Quick recall for main's chat engine before each user turn: the search's ranking without the summary model's keyword expansion" })
+  async quickRecall(@Param('name', LanlanNamePipe) name: string, @Query() q: SearchQueryDto) {
+    const hits = await this.recall.search(name, { query: q.q, k: q.k ?? 10, from: date(q.from), to: date(q.to), sessionId: q.session, modelExpansion: false });
+    return { results: hits.map(hitResult) };
   }
 
   @Get('index')

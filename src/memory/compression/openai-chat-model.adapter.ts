@@ -28,7 +28,16 @@ export class OpenAiChatModelAdapter implements ChatModelPort, OnModuleDestroy {
     if (!(await this.isConfigured(tier))) throw new ChatModelError(`no ${tier} model is configured`, false);
     if (this.stopping.signal.aborted) throw new ChatModelError('the memory server is stopping', false);
     const sdk = await import('openai');
-    const signal = options.signal ? AbortSignal.any([options.signal, this.stopping.signal]) : this.stopping.signal;
+    // One controller per call, its listeners removed afterwards: AbortSignal.any against the
+    // process-lifetime stopping signal leaks on Node 20 (nodejs/node#55351).
+    const call = new AbortController();
+    const sources = [this.stopping.signal, ...(options.signal ? [options.signal] : [])];
+    const abort = (e: Event) => call.abort((e.target as AbortSignal).reason);
+    for (const source of sources) {
+      if (source.aborted) call.abort(source.reason);
+      else source.addEventListener('abort', abort, { once: true });
+    }
+    const signal = call.signal;
     try {
       const res = await this.client(sdk, cfg).chat.completions.create(
         { model: cfg.model, messages: messages.map((m) => ({ role: m.role, content: m.content })), temperature: options.temperature, ...(cfg.extraBody ?? {}) },
@@ -40,6 +49,8 @@ export class OpenAiChatModelAdapter implements ChatModelPort, OnModuleDestroy {
       if (err instanceof sdk.APIConnectionError) throw new ChatModelError(err.message, true);
       if (err instanceof sdk.APIError) throw new ChatModelError(err.message, err.status === 429 || (err.status ?? 0) >= 500);
       throw new ChatModelError((err as Error).message, false);
+    } finally {
+      for (const source of sources) source.removeEventListener('abort', abort);
     }
   }
 

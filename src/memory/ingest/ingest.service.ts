@@ -47,21 +47,21 @@ export class IngestService implements OnModuleDestroy {
   async ingest(name: string, inputHistory: unknown, mode: IngestMode, deliveryId?: string): Promise<number | 'duplicate'> {
     const messages = parseInputHistory(inputHistory);
     if (deliveryId !== undefined && (await this.timeIndex.hasDelivery(name, deliveryId))) return 'duplicate';
-    const sessionId = this.openSessions.get(name) ?? randomUUID();
-    if (mode === 'cache') this.openSessions.set(name, sessionId);
-    else this.openSessions.delete(name);
+    let sessionId: string;
     if (messages.length > 0) {
       const stored = await this.locks.run(name, async () => {
-        if (deliveryId !== undefined && (await this.timeIndex.hasDelivery(name, deliveryId))) return false;
+        // Two copies of one delivery raced past the first check: the second changes nothing.
+        if (deliveryId !== undefined && (await this.timeIndex.hasDelivery(name, deliveryId))) return undefined;
+        const id = this.claimSession(name, mode);
         // The time index first: turns and delivery id commit together; a crash before the
         // recent file is written loses the short-term copy, never duplicates a retried delivery.
-        await this.timeIndex.storeMessages(name, sessionId, messages, new Date(), deliveryId);
+        await this.timeIndex.storeMessages(name, id, messages, new Date(), deliveryId);
         await this.recent.write(name, [...(await this.recent.read(name)), ...messages]);
-        return true;
+        return id;
       });
-      // Two copies of one delivery raced past the first check: the second stores nothing.
-      if (!stored) return 'duplicate';
-    }
+      if (stored === undefined) return 'duplicate';
+      sessionId = stored;
+    } else sessionId = this.claimSession(name, mode);
     if (mode !== 'cache') await this.review.cancel(name);
     this.schedule(name, async () => {
       await this.semantic.catchUp(name);
@@ -90,6 +90,14 @@ export class IngestService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.review.cancelAll();
     await this.idle();
+  }
+
+  /** The open session's id (a new one if none): kept open by /cache, closed by /process and /renew. */
+  private claimSession(name: string, mode: IngestMode): string {
+    const sessionId = this.openSessions.get(name) ?? randomUUID();
+    if (mode === 'cache') this.openSessions.set(name, sessionId);
+    else this.openSessions.delete(name);
+    return sessionId;
   }
 
   private schedule(name: string, job: () => Promise<void>): void {

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, UnprocessableEntityException } from '@nestjs/common';
-import { SearchQueryDto } from '../browse/memory-browse.dto';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import { WireException } from '../../shared/http/wire.exception';
 import { CharactersService } from '../../shared/config/characters.service';
 import { NewDialogService } from '../dialog/new-dialog.service';
 import { IngestService, type IngestMode } from '../ingest/ingest.service';
@@ -115,16 +115,6 @@ export class MemoryWireController {
     return JSON.stringify(`======${name}尝试回忆=====\n${query}\n\n=====${name}的相关记忆=====\n${fragments}`);
   }
 
-  /**
-   * Ours, for main's chat engine before each user turn: the same ranking as the browser's search
-   * but never waiting for the summary model's keyword expansion (main allows ~400 ms).
-   */
-  @Get('api/memory/:name/recall')
-  async quickRecall(@Param('name', LanlanNamePipe) name: string, @Query() q: SearchQueryDto) {
-    const hits = await this.recall.search(name, { query: q.q, k: q.k ?? 10, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined, sessionId: q.session, modelExpansion: false });
-    return { results: hits.map((h) => ({ id: h.sourceId, kind: h.kind === 'original' ? 'turn' : h.kind, text: h.text, speaker: h.speaker, timestamp: h.timestamp, sessionId: h.sessionId, score: h.score })) };
-  }
-
   @Post('cancel_correction/:name')
   @HttpCode(200)
   async cancelCorrection(@Param('name', LanlanNamePipe) name: string): Promise<{ status: 'cancelled' | 'no_task' }> {
@@ -152,11 +142,15 @@ export class MemoryWireController {
     try {
       const count = await this.ingest.ingest(name, input, mode, deliveryId);
       // A repeated delivery (main's outbox retrying after a lost answer) was stored already.
-      if (count === 'duplicate') return { status: 'processed' };
+      // Nothing new is stored; the answer keeps its endpoint's shape.
+      if (count === 'duplicate') return mode === 'cache' ? { status: 'cached', count: 0 } : { status: 'processed' };
       return mode === 'cache' ? { status: 'cached', count } : { status: 'processed' };
     } catch (err) {
-      if (err instanceof InputHistoryError) return { status: 'error', message: err.message };
-      return { status: 'error', message: (err as Error).message };
+      const answer = { status: 'error', message: (err as Error).message } as const;
+      // A bad payload never succeeds; N.E.K.O.'s callers (no delivery_id) always got a 200.
+      if (err instanceof InputHistoryError || deliveryId === undefined) return answer;
+      // The storage failed (database busy, disk, shutting down): main's outbox retries a 5xx.
+      throw new WireException(HttpStatus.SERVICE_UNAVAILABLE, answer);
     }
   }
 }
