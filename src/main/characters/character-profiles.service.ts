@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CharactersService } from '../../shared/config/characters.service';
 import type { CharacterProfile } from '../../shared/config/characters.types';
+import { ChatMemoryService } from '../chat-memory/chat-memory.service';
 import { MemoryServerClient } from '../clients/peer-clients.module';
 import { CharacterSessionsService } from './character-sessions.service';
 import { INVALID_CHARACTER_NAME, isValidCharacterName, own, truthy } from './character-name.validator';
@@ -17,6 +18,9 @@ const KEPT_ON_UPDATE = ['档案名', 'system_prompt', 'voice_id', 'live2d', 'liv
 const VOICE_UPDATED = '语音已更新，页面即将刷新';
 
 /** Create, update, delete and rename characters; the master profile (spec §3.2, §3.11). */
+/** How long a rename waits for the old name's memory reports to be delivered. */
+const RENAME_FLUSH_MS = 10_000;
+
 @Injectable()
 export class CharacterProfilesService {
   private readonly logger = new Logger(CharacterProfilesService.name);
@@ -26,6 +30,7 @@ export class CharacterProfilesService {
     private readonly voices: VoiceStorageService,
     private readonly sessions: CharacterSessionsService,
     private readonly memory: MemoryServerClient,
+    private readonly chatMemory: ChatMemoryService,
   ) {}
 
   async invalidVoice(voiceId: unknown): Promise<Outcome | undefined> {
@@ -138,6 +143,10 @@ export class CharacterProfilesService {
     });
     if (conflict) return fail(400, '新档案名已存在');
     await this.sessions.reload();
+    // The ended session's last turns are still on their way to the old name: they go first, or they
+    // would recreate it after the move. (Memory server down: the rename below fails too and the
+    // memory stays under the old name, where those reports then go.)
+    if (!(await this.chatMemory.flushFor(oldName, RENAME_FLUSH_MS))) this.logger.warn(`memory reports of ${oldName} still pending before its rename`);
     // Memory follows the name (the original left it behind). 404 = no memory yet: fine. If the
     // memory server is down the rename still happens and the failure is logged.
     await this.memoryCall('POST', `/api/memory/${encodeURIComponent(oldName)}/rename`, { new_name: newName }, `renaming the memory of ${oldName}`);

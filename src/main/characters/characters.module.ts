@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChatMemoryModule } from '../chat-memory/chat-memory.module';
 import { Live2dModule } from '../live2d/live2d.module';
 import { CharacterProfilesService } from './character-profiles.service';
 import { CharacterSessionsService } from './character-sessions.service';
@@ -12,7 +13,7 @@ import { VoiceStorageService } from './voice-storage.service';
 
 /** The characters router /api/characters. */
 @Module({
-  imports: [Live2dModule],
+  imports: [Live2dModule, ChatMemoryModule],
   controllers: [CharactersController, CharacterVoiceController],
   providers: [
     CharacterSessionsService,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChatMemoryModule } from '../chat-memory/chat-memory.module';
 import { MemoryProxyController } from './memory-proxy.controller';
 import { MemoryProxyService } from './memory-proxy.service';
 import { MemoryRouterController } from './memory-router.controller';
@@ -9,5 +10,5 @@ import { MemoryRouterService } from './memory-router.service';
  * Main never writes memory files: everything goes to the memory server. The explicit routes are
  * registered first; their static segments also win over the proxy's parameters in the router.
  */
-@Module({ controllers: [MemoryRouterController, MemoryProxyController], providers: [MemoryRouterService, MemoryProxyService] })
+@Module({ imports: [ChatMemoryModule], controllers: [MemoryRouterController, MemoryProxyController], providers: [MemoryRouterService, MemoryProxyService] })
 export class MemoryRouterModule {}

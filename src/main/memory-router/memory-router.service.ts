@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { characterNameProblem } from '../../shared/config/character-name';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import { isPlainObject } from '../../shared/data/json-edit';
+import { ChatMemoryService } from '../chat-memory/chat-memory.service';
 import { MemoryServerClient } from '../clients/peer-clients.module';
 import type { PeerRequest, PeerResponse } from '../clients/peer-http.client';
 import { catgirlNameProblem, MEMORY_TEXT, nameFromRecentFilename, parseChat, readFilenameProblem, saveFilenameProblem } from './memory-names.validator';
@@ -38,6 +39,7 @@ interface MemoryCharacters {
 export class MemoryRouterService {
   constructor(
     private readonly memory: MemoryServerClient,
+    private readonly chatMemory: ChatMemoryService,
     private readonly coreConfig: CoreConfigService,
   ) {}
 
@@ -100,6 +102,8 @@ export class MemoryRouterService {
       // The original renamed the file onto itself: success when it exists.
       return (await this.hasRecentFile(oldName)) ? answer({ success: true }) : answer({ success: false, error: `记忆文件不存在: recent_${oldName}.json` }, 404);
     }
+    // Reports still queued for the old name go first, or they would recreate it after the move.
+    if (!(await this.chatMemory.flushFor(oldName, 10_000))) return answer({ success: false, error: '记忆仍在同步，请稍后再试 (memory reports are still being delivered; try again shortly)' }, 503);
     return this.call(`${path(oldName)}/rename`, { method: 'POST', body: { new_name: newName }, timeoutMs: 30_000 }, async (res) => {
       if (res.ok) return answer({ success: true });
       // The characters router may already have moved the memory with the character (it calls the
