@@ -34,12 +34,16 @@ export class AgentResultDelivery {
     ctx.agentCallbackTurn = true;
     ctx.manager.isResponding = true;
     ctx.newSpeech();
+    let target = live;
     void (async () => {
       const prompt = agentReportPrompt(await ctx.deps.masterName(), results);
-      if (ctx.live !== live) throw new Error('the session ended');
-      await live.llm.createResponse(prompt, { skipped: false });
+      // A hot swap meanwhile: the new text conversation reports them.
+      const current = ctx.live;
+      if (current?.mode !== 'text' || ctx.starting) throw new Error('the session ended');
+      target = current;
+      await target.llm.createResponse(prompt, { skipped: false });
     })().catch((err: unknown) => {
-      if (ctx.live === live) {
+      if (ctx.live === target) {
         ctx.agentCallbackTurn = false;
         ctx.manager.isResponding = false;
       }

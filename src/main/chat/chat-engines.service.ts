@@ -83,7 +83,7 @@ export class ChatEnginesService implements OnApplicationBootstrap, OnModuleDestr
     const engine = new ChatSessionEngine(manager, this.deps);
     this.engines.set(manager, engine);
     manager.chat = (frame) => engine.chat(frame);
-    manager.onEndSession((byServer) => engine.end(byServer));
+    manager.onEndSession((byServer) => engine.endNow(byServer));
     manager.deliverProactive = (text) => engine.deliverProactive(text);
   }
 }

@@ -6,17 +6,16 @@ import { ChatStatus } from './chat-status.const';
 import { ChatContext, type ChatEngineDeps, type LiveSession, type StartToken } from './chat-session.context';
 import { HotSwapController } from './hot-swap.controller';
 import type { ReplyHooks } from './reply-output.handler';
-import { openConversation, runStart, settleWithin, sleep } from './session-start.runner';
+import { FrameQueueBudget } from './frame-queue.budget';
+import { speakProactive } from './proactive-speech';
+import { streamAudio, streamText } from './session-input';
+import { openConversation, runStart, settleWithin } from './session-start.runner';
 import { errorText } from './start-failure.tracker';
 import { checkJpegDataUrl, checkText, MAX_TEXT_CHARS, packMicAudio } from './stream-frame.validator';
 
-/** Frames waiting in the engine's queue beyond this are microphone frames we drop (a stalled provider). */
-export const MAX_QUEUED_FRAMES = 500;
 /** Closing a provider conversation and its speech waits at most this long. */
 export const CLOSE_TIMEOUT_MS = 3000;
-/** Proactive chat: reply chunks and their spacing (spec §3.10), and how long it waits for a start. */
-export const PROACTIVE_CHUNK_CHARS = 10;
-export const PROACTIVE_CHUNK_GAP_MS = 50;
+/** Proactive chat: how long it waits for a session start. */
 export const START_WAIT_MS = 15_000;
 const STREAM_TYPES = ['audio', 'text', 'screen', 'camera'];
 
@@ -32,7 +31,9 @@ export class ChatSessionEngine {
   readonly agentResults: AgentResultDelivery;
   private readonly hooks: ReplyHooks;
   private queue: Promise<void> = Promise.resolve();
-  private queued = 0;
+  private readonly budget = new FrameQueueBudget();
+  /** Bumped by an end from outside the queue (socket gone, character removed): older jobs are void. */
+  private epoch = 0;
   private closed = false;
   /** deliverProactive waiting for a start to finish. */
   private readonly startWaiters = new Set<(live: LiveSession | undefined) => void>();
@@ -45,7 +46,7 @@ export class ChatSessionEngine {
         this.hotSwap.onTurnEnd();
         this.agentResults.flush();
       },
-      endByServer: () => this.enqueue(() => this.end(true)),
+      endByServer: () => this.endLater(this.ctx.live),
     };
     this.hotSwap = new HotSwapController(this.ctx, (mode, useTts, lines) => openConversation(this.ctx, this.hooks, mode, useTts, lines, true));
     this.agentResults = new AgentResultDelivery(this.ctx);
@@ -54,18 +55,22 @@ export class ChatSessionEngine {
   /** SessionManager.chat: start_session, stream_data, end_session, pause_session (validated by the router). */
   chat(frame: Record<string, unknown>): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (frame.action === 'stream_data' && frame.input_type === 'audio' && this.queued >= MAX_QUEUED_FRAMES) return Promise.resolve();
-    this.enqueue(() => this.handle(frame));
+    const weight = this.budget.admit(frame);
+    if (weight === undefined) return Promise.resolve(); // a stalled provider: the queue is full
+    this.enqueue(() => this.handle(frame), () => this.budget.release(weight, frame));
     return Promise.resolve();
   }
 
-  /** end_session(by_server) — also the manager's end hook (socket gone, character removed). */
+  /** The manager's end hook (socket gone, character removed): what is still queued is dropped. */
+  endNow(byServer: boolean): Promise<void> {
+    this.epoch += 1;
+    for (const waiter of [...this.startWaiters]) waiter(undefined);
+    return this.end(byServer);
+  }
+
+  /** end_session(by_server), on the queue or from endNow/close. */
   async end(byServer: boolean): Promise<void> {
-    if (this.ctx.starting) {
-      this.ctx.starting.cancelled = true;
-      this.ctx.starting = undefined;
-      for (const waiter of [...this.startWaiters]) waiter(undefined);
-    }
+    this.cancelStart();
     this.ctx.pending.clear();
     this.hotSwap.reset();
     const live = this.ctx.live;
@@ -94,10 +99,9 @@ export class ChatSessionEngine {
   }
 
   /**
-   * Proactive chat (spec §3.10): without a text-capable session a text session is started first;
-   * the reply goes into the model's context, then through the normal reply path in 10-character
-   * chunks 50 ms apart (gemini_response, TTS, turn log) and ends with `turn end`. False = could not
-   * be delivered (no socket, the start failed): the caller sends plain frames.
+   * Proactive chat (spec §3.10): without a text-capable session a text session is started first,
+   * then the line is spoken through it (speakProactive). False = could not be delivered (no
+   * socket, the start failed): the caller sends plain frames.
    */
   async deliverProactive(text: string): Promise<boolean> {
     let live = this.ctx.live;
@@ -106,20 +110,7 @@ export class ChatSessionEngine {
       live = await this.startAndWait('text');
       if (!live) return false;
     }
-    const speechId = this.ctx.newSpeech();
-    this.ctx.silenceOutput();
-    const master = await this.ctx.deps.masterName();
-    await live.llm.addContext(`${this.ctx.name}刚刚主动对${master}说：${text}`).catch(() => undefined);
-    const chars = Array.from(text);
-    for (let i = 0; i < chars.length; i += PROACTIVE_CHUNK_CHARS) {
-      if (i > 0) await sleep(PROACTIVE_CHUNK_GAP_MS);
-      // The user spoke meanwhile (new turn) or the session went: the rest is not said.
-      if (this.ctx.live !== live || this.ctx.speechId !== speechId) return true;
-      live.output.speakText(chars.slice(i, i + PROACTIVE_CHUNK_CHARS).join(''), i === 0);
-    }
-    // A proactive line is not a reply to the user: its turn end asks the analyzer nothing.
-    this.ctx.agentCallbackTurn = true;
-    live.output.responseDone();
+    await speakProactive(this.ctx, live, text);
     return true;
   }
 
@@ -145,17 +136,32 @@ export class ChatSessionEngine {
   async close(): Promise<void> {
     this.closed = true;
     await settleWithin(this.queue, CLOSE_TIMEOUT_MS);
-    await this.end(true);
+    await this.endNow(true);
   }
 
-  private enqueue(job: () => Promise<void>): void {
-    this.queued += 1;
+  /** Jobs queued before an endNow are no-ops when their turn comes. */
+  private enqueue(job: () => Promise<void>, done?: () => void): void {
+    const epoch = this.epoch;
     this.queue = this.queue
-      .then(job)
+      .then(() => (this.epoch === epoch ? job() : undefined))
       .catch((err: unknown) => this.ctx.log.warn(`chat frame for ${this.ctx.name} failed: ${errorText(err)}`))
-      .finally(() => {
-        this.queued -= 1;
-      });
+      .finally(done);
+  }
+
+  /** A queued end by the server (lost provider, silence) ends only the session it was meant for. */
+  private endLater(live: LiveSession | undefined): void {
+    this.enqueue(async () => {
+      if (live && this.ctx.live === live) await this.end(true);
+    });
+  }
+
+  /** The start in progress is given up (end, or a start of the other mode); its waiters get nothing. */
+  private cancelStart(): void {
+    const token = this.ctx.starting;
+    if (!token) return;
+    token.cancelled = true;
+    this.ctx.starting = undefined;
+    for (const waiter of [...this.startWaiters]) waiter(undefined);
   }
 
   private async handle(frame: Record<string, unknown>): Promise<void> {
@@ -177,9 +183,13 @@ export class ChatSessionEngine {
     }
   }
 
-  /** Spec §5.2: `session_preparing` at once, the rest in the background. A start already running wins. */
+  /**
+   * Spec §5.2: `session_preparing` at once, the rest in the background. A start of the same mode
+   * already running wins; one of the other mode is cancelled. Nothing starts without a socket.
+   */
   private async beginStart(mode: LlmMode, isNew: boolean): Promise<void> {
-    if (this.ctx.starting) return;
+    if (this.ctx.starting?.mode === mode || !this.ctx.manager.hasSocket || this.closed) return;
+    this.cancelStart();
     void this.ctx.send({ type: 'session_preparing', input_mode: mode });
     // Spec step 6: a running session (e.g. the other mode) ends first.
     if (this.ctx.live) await this.end(true);
@@ -208,21 +218,33 @@ export class ChatSessionEngine {
       return;
     }
     void this.ctx.send({ type: 'session_started', input_mode: live.mode });
-    // Replayed on the queue before any frame that arrives from now on.
-    this.enqueue(async () => {
-      for (let frame = this.ctx.pending.shift(); frame; frame = this.ctx.pending.shift()) await this.stream(frame);
-      this.agentResults.flush();
-    });
+    // Replayed on the queue; frames still queued before it are buffered behind them (stream()).
+    this.enqueue(() => this.replay());
+  }
+
+  /** The buffered frames, in order, until one of them starts a session of the other mode. */
+  private async replay(): Promise<void> {
+    const frames = this.ctx.pending.drain();
+    for (let i = 0; i < frames.length; i++) {
+      if (this.ctx.starting) {
+        // The rest waits for that start (its started() replays them); never re-read here.
+        for (const frame of frames.slice(i)) this.ctx.pending.push(frame);
+        return;
+      }
+      await this.stream(frames[i], true);
+    }
+    this.agentResults.flush();
   }
 
   /** stream_data (spec §5.3). */
-  private async stream(frame: Record<string, unknown>): Promise<void> {
+  private async stream(frame: Record<string, unknown>, replaying = false): Promise<void> {
     const type = frame.input_type;
     if (typeof type !== 'string' || !STREAM_TYPES.includes(type)) {
       await this.ctx.status(`Invalid input type: ${typeof type === 'string' ? type : JSON.stringify(type)}`);
       return;
     }
-    if (this.ctx.starting) {
+    // While starting, and after it until the replay ran: arrival order is kept.
+    if (this.ctx.starting || (!replaying && this.ctx.pending.size > 0)) {
       this.ctx.pending.push(frame);
       return;
     }
@@ -244,41 +266,13 @@ export class ChatSessionEngine {
       if (this.ctx.starting) this.ctx.pending.push(frame);
       return;
     }
-    if (type === 'text') await this.streamText(live, String(frame.data));
-    else if (type === 'audio') await this.streamAudio(live, frame.data);
+    const fail = (session: LiveSession, err: unknown): void => this.streamFailure(session, err);
+    if (type === 'text') await streamText(this.ctx, this.hotSwap, live, String(frame.data), fail);
+    else if (type === 'audio') await streamAudio(this.ctx, live, frame.data, fail);
     else {
       const jpeg = checkJpegDataUrl(frame.data);
       if (jpeg !== undefined) await live.llm.streamImage(jpeg).catch((err: unknown) => this.streamFailure(live, err));
     }
-  }
-
-  private async streamText(live: LiveSession, text: string): Promise<void> {
-    this.ctx.newSpeech();
-    this.ctx.silenceOutput();
-    await this.ctx.send({ type: 'user_activity' });
-    // Barge-in: the reply still streaming stops now, not after the memory lookup below.
-    if (this.ctx.manager.isResponding) await live.llm.cancelResponse().catch(() => undefined);
-    this.ctx.turnLog.user(text);
-    this.hotSwap.cacheLine('user', text);
-    const memories = await this.ctx.deps.memory.recall(this.ctx.name, text, live.sessionKey).catch(() => '');
-    if (this.ctx.live !== live) return;
-    if (memories) await live.llm.addContext(memories).catch((err: unknown) => this.ctx.log.warn(`recall context for ${this.ctx.name} failed: ${errorText(err)}`));
-    void live.llm.streamText(text).catch((err: unknown) => this.streamFailure(live, err));
-  }
-
-  private async streamAudio(live: LiveSession, data: unknown): Promise<void> {
-    const mic = packMicAudio(data);
-    if (!mic) return;
-    let pcm = mic.pcm;
-    const rate = live.llm.inputSampleRate;
-    if (mic.rate !== rate) {
-      // One resampler per session and input rate (desktop 48 kHz, mobile 16 kHz), in the pool.
-      let resampler = this.ctx.micResampler;
-      if (resampler?.inRate !== mic.rate || resampler.outRate !== rate) resampler = this.ctx.micResampler = this.ctx.deps.audio.resampler(mic.rate, rate);
-      pcm = await resampler.push(pcm);
-    }
-    if (pcm.length === 0 || this.ctx.live !== live) return;
-    await live.llm.streamAudio(pcm).catch((err: unknown) => this.streamFailure(live, err));
   }
 
   /** Spec §5.3: a closed provider connection is the 失联 path; anything else one stream status. */
@@ -286,7 +280,7 @@ export class ChatSessionEngine {
     if (this.ctx.live !== live) return;
     if (err instanceof LlmError && err.kind === 'closed') {
       void this.ctx.status(ChatStatus.lostContact(this.ctx.name));
-      this.enqueue(() => this.end(true));
+      this.endLater(live);
       return;
     }
     void this.ctx.status(ChatStatus.streamError(errorText(err)));

@@ -165,10 +165,11 @@ export class HotSwapController {
       }
       if (round === this.round) this.finishRound();
     } catch (err) {
+      // The agent results taken for this swap wait for the next one, even if this round is over.
+      this.ctx.manager.pendingExtraReplies.unshift(...extra);
       if (round !== this.round) return;
       this.pending = undefined;
       void pending.llm.close().catch(() => undefined);
-      this.ctx.manager.pendingExtraReplies.unshift(...extra);
       void this.ctx.status(ChatStatus.hotSwapFailed(errorText(err)));
       this.finishRound();
     }

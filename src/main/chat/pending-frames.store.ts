@@ -56,6 +56,14 @@ export class PendingFrames {
     return entry.frame;
   }
 
+  /** Takes every frame out, in arrival order. */
+  drain(): Frame[] {
+    const frames = this.frames.map((e) => e.frame);
+    this.frames = [];
+    this.bytes = 0;
+    return frames;
+  }
+
   clear(): void {
     this.frames = [];
     this.bytes = 0;

@@ -69,8 +69,9 @@ export async function openConversation(
 
 /** TTS for the session (spec §5.2 step 9): a failure is logged only, the chat goes on without voice. */
 async function startSpeech(ctx: ChatContext): Promise<SpeechOutput | undefined> {
+  let speech: SpeechOutput | undefined;
   try {
-    const speech = await ctx.deps.speech.create(
+    speech = await ctx.deps.speech.create(
       { lanlanName: ctx.name, voiceId: ctx.manager.voiceId },
       {
         audio: (chunk, speechId) => {
@@ -81,6 +82,8 @@ async function startSpeech(ctx: ChatContext): Promise<SpeechOutput | undefined> 
     if (!(await speech.start())) ctx.log.warn(`TTS for ${ctx.name} did not get ready; replies may be silent`);
     return speech;
   } catch (err) {
+    // Created but its start failed: it is closed, not left running without a session.
+    await speech?.close().catch(() => undefined);
     ctx.log.warn(`TTS for ${ctx.name} could not start: ${errorText(err)}`);
     return undefined;
   }
