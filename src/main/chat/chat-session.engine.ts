@@ -7,8 +7,8 @@ import { ChatContext, type ChatEngineDeps, type LiveSession, type StartToken } f
 import { HotSwapController } from './hot-swap.controller';
 import type { ReplyHooks } from './reply-output.handler';
 import { FrameQueueBudget } from './frame-queue.budget';
-import { speakProactive } from './proactive-speech';
-import { streamAudio, streamText } from './session-input';
+import { speakProactive } from './proactive-speech.delivery';
+import { streamAudio, streamText } from './session-input.handler';
 import { openConversation, runStart, settleWithin } from './session-start.runner';
 import { errorText } from './start-failure.tracker';
 import { checkJpegDataUrl, checkText, MAX_TEXT_CHARS, packMicAudio } from './stream-frame.validator';

@@ -36,6 +36,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** Voice mode (N.E.K.O.'s OmniRealtimeClient): one Realtime-protocol WebSocket. */
 export class RealtimeSession implements LlmSession {
   readonly mode = 'audio' as const;
+  /** 24 kHz for OpenAI's GA realtime (the only rate it takes), else 16 kHz (spec §4.4). */
   readonly inputSampleRate: number;
   private readonly logger = new Logger('RealtimeSession');
   private readonly events: LlmSessionEvents;
@@ -53,7 +54,6 @@ export class RealtimeSession implements LlmSession {
   private deferredDone = false;
   private readonly gate: TranscriptGate;
   private readonly pcm = new PcmCarry();
-  /** OpenAI's GA realtime takes 24 kHz input only; the microphone path delivers 16 kHz. */
   private readonly repetition = new RepetitionDetector();
   private waiters: { eventId: string | undefined; resolve: () => void }[] = [];
   private readonly watchdog: RealtimeWatchdog;
