@@ -3,7 +3,7 @@ import { AUDIO_POOL } from '../../src/main/audio/audio-pool.port';
 import { AudioModule } from '../../src/main/audio/audio.module';
 import { AUDIO_WARMUP, type AudioWarmup } from '../../src/main/startup/startup.service';
 import { fitSine, maxStep, sineWave, zeroCrossingFrequency } from '../../src/main/audio/audio-signal.analysis';
-import { AudioPoolService, audioWorkerPath, defaultMaxThreads } from '../../src/main/audio/audio-pool.service';
+import { AudioPoolService, audioWorkerPath, defaultMaxThreads, espeakLimit } from '../../src/main/audio/audio-pool.service';
 import { Pcm16leResamplerStream } from '../../src/main/audio/pcm16le-resampler.stream';
 import { decodePcm16le, encodePcm16le } from '../../src/main/audio/pcm16le.codec';
 
@@ -100,6 +100,28 @@ describe('AudioPoolService (Piscina worker threads)', () => {
     expect(defaultMaxThreads(16)).toBe(15);
     expect(pool.threads).toBeGreaterThanOrEqual(1);
     expect(pool.threads).toBeLessThanOrEqual(2);
+  });
+
+  it('offline sentences take at most maxThreads − 1 threads: resampling is not stuck behind them; a waiting one can be aborted', async () => {
+    await pool.warmUp();
+    expect([espeakLimit(1), espeakLimit(2), espeakLimit(8)]).toEqual([1, 1, 7]);
+    const say = (text: string, signal?: AbortSignal) => pool.espeak(['-v', 'en-us', '-w', '/out.wav', ` ${text}`], signal);
+    const first = say('A first offline sentence of some length, to keep a thread busy.');
+    const c = new AbortController();
+    const second = say('A second one, abandoned while it waits.', c.signal);
+    const third = say('A third one.');
+    expect(pool.espeakLoad).toEqual({ running: 1, waiting: 2, limit: 1 });
+    c.abort(new Error('abandoned'));
+    await expect(second).rejects.toThrow('abandoned');
+    expect(pool.espeakLoad.waiting).toBe(1);
+    // 100 ms of provider audio through a worker while the first sentence still runs.
+    let espeakDone = false;
+    void first.then(() => (espeakDone = true));
+    const resampled = await pool.resampler(24_000, 48_000, 0).push(Buffer.alloc(4800));
+    expect(resampled.length).toBeGreaterThan(9000);
+    expect(espeakDone).toBe(false);
+    await Promise.all([first, third]);
+    expect(pool.espeakLoad).toEqual({ running: 0, waiting: 0, limit: 1 });
   });
 
   it('turns an engine failure into a rejection and keeps serving; closes idempotently', async () => {

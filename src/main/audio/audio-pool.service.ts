@@ -6,6 +6,7 @@ import { Piscina } from 'piscina';
 import type { AudioPool, StreamResampler } from './audio-pool.port';
 import type { AudioTask, EspeakResult } from './audio.worker';
 import { DEFAULT_INLINE_MAX_MS, PooledStreamResampler } from './pooled-resampler.stream';
+import { TaskSemaphore } from './task.semaphore';
 
 export interface AudioPoolOptions {
   readonly minThreads?: number;
@@ -44,6 +45,11 @@ export function defaultMaxThreads(cores: number = availableParallelism()): numbe
   return Math.max(2, cores - 1);
 }
 
+/** Concurrent offline sentences on a pool of `maxThreads`: one thread is left for resampling. */
+export function espeakLimit(maxThreads: number): number {
+  return Math.max(1, maxThreads - 1);
+}
+
 /**
  * The worker pool of the main server (Piscina 5): resampling steps and offline synthesis run on
  * worker threads, so a hundred sessions never stall each other's frames. Stateless tasks: a
@@ -52,6 +58,12 @@ export function defaultMaxThreads(cores: number = availableParallelism()): numbe
 export class AudioPoolService implements AudioPool, OnModuleDestroy {
   private readonly pool: Piscina<AudioTask, unknown>;
   private closing: Promise<void> | undefined;
+  /**
+   * Offline sentences (0.15–0.3 s of CPU each) share Piscina's FIFO queue with resampling: at most
+   * maxThreads − 1 of them (at least one) run or queue there at once, the rest wait here, so a
+   * thread stays free for provider audio and microphone frames.
+   */
+  private readonly espeakSlots: TaskSemaphore;
 
   constructor(options: AudioPoolOptions = {}) {
     const maxThreads = options.maxThreads ?? defaultMaxThreads();
@@ -66,6 +78,7 @@ export class AudioPoolService implements AudioPool, OnModuleDestroy {
       atomics: 'async',
       recordTiming: false,
     });
+    this.espeakSlots = new TaskSemaphore(espeakLimit(maxThreads));
   }
 
   get threads(): number {
@@ -101,7 +114,13 @@ export class AudioPoolService implements AudioPool, OnModuleDestroy {
 
   /** One offline sentence: espeak-ng CLI arguments in, 48 kHz PCM16 of the sentence out. */
   espeak(args: readonly string[], signal?: AbortSignal): Promise<EspeakResult> {
-    return this.run<EspeakResult>({ kind: 'espeak', args }, signal);
+    if (this.closing) return Promise.reject(new Error('the audio worker pool is closed'));
+    return this.espeakSlots.run(() => this.run<EspeakResult>({ kind: 'espeak', args }, signal), signal);
+  }
+
+  /** Offline sentences running or queued in Piscina / waiting for a slot (tests, bench). */
+  get espeakLoad(): { readonly running: number; readonly waiting: number; readonly limit: number } {
+    return { running: this.espeakSlots.running, waiting: this.espeakSlots.queued, limit: this.espeakSlots.limit };
   }
 
   /** Bare round trip (bench, tests): the bytes come back from a worker. */

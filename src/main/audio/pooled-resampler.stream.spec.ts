@@ -2,7 +2,7 @@ import audioTask, { type ResampleResult, type ResampleTask } from './audio.worke
 import { sineWave } from './audio-signal.analysis';
 import { Pcm16leResamplerStream } from './pcm16le-resampler.stream';
 import { encodePcm16le } from './pcm16le.codec';
-import { MAX_CHUNKS_PER_TASK, PooledStreamResampler } from './pooled-resampler.stream';
+import { MAX_CHUNKS_PER_TASK, MAX_QUEUED_CHUNKS, PooledStreamResampler, ResamplerBacklogError } from './pooled-resampler.stream';
 
 /** The worker's own dispatcher run on this thread, a little later (as a pool answers), recording each task. */
 function inThread(tasks: ResampleTask[], fail?: (t: ResampleTask) => boolean) {
@@ -48,5 +48,24 @@ describe('PooledStreamResampler', () => {
     expect(a.length + b.length).toBeGreaterThan(0);
     expect((b.length / 2) % 1).toBe(0);
     expect(() => new PooledStreamResampler(inThread([]), 24_000, 1e6)).toThrow(RangeError);
+  });
+
+  it('refuses pushes beyond the backlog bound (audio or push count) with a clear error; a flush always goes', async () => {
+    const tasks: ResampleTask[] = [];
+    const r = new PooledStreamResampler(inThread(tasks), 24_000, 48_000, 0, 100); // 100 ms = 4800 bytes
+    const inFlight = r.push(bytes.subarray(0, 4800)); // leaves at once: not counted
+    const queued = r.push(bytes.subarray(0, 4800));
+    expect(r.backlogBytes).toBe(4800);
+    await expect(r.push(bytes.subarray(0, 2))).rejects.toThrow(ResamplerBacklogError);
+    await expect(r.push(bytes.subarray(0, 2))).rejects.toThrow(/24000 → 48000 Hz is 100 ms \(1 pushes\) behind/);
+    const flushed = r.flush();
+    await Promise.all([inFlight, queued, flushed]);
+    expect(r.backlogBytes).toBe(0);
+    expect(await r.push(bytes.subarray(0, 4800))).toBeInstanceOf(Buffer); // room again once the pool caught up
+
+    const many = new PooledStreamResampler(inThread([]), 24_000, 48_000);
+    const pushes = Array.from({ length: MAX_QUEUED_CHUNKS + 1 }, () => many.push(bytes.subarray(0, 2)));
+    await expect(many.push(bytes.subarray(0, 2))).rejects.toThrow(ResamplerBacklogError);
+    await Promise.all(pushes);
   });
 });

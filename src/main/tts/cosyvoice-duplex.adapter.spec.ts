@@ -22,7 +22,7 @@ interface Command {
  * A local socket that frames like DashScope's duplex inference API (not in the fake provider):
  * task-started after run-task, binary Ogg split across frames after finish-task, then task-finished.
  */
-async function startDashScopeLike(behaviour: { fail?: string; hang?: boolean } = {}) {
+async function startDashScopeLike(behaviour: { fail?: string; hang?: boolean; staleFinish?: boolean } = {}) {
   const wss = new WebSocketServer({
     port: 0,
     verifyClient: (info: { req: { headers: Record<string, string | string[] | undefined> } }) => info.req.headers.authorization === 'bearer sk-cosy',
@@ -36,7 +36,11 @@ async function startDashScopeLike(behaviour: { fail?: string; hang?: boolean } =
       const c = JSON.parse((data as Buffer).toString('utf8')) as Command;
       commands.push(c);
       const event = (name: string, extra: Record<string, unknown> = {}) => ws.send(JSON.stringify({ header: { task_id: c.header.task_id, event: name, attributes: {}, ...extra }, payload: {} }));
-      if (c.header.action === 'run-task') event('task-started');
+      if (c.header.action === 'run-task') {
+        // A late task-finished of some earlier task on this socket, before this one's events.
+        if (behaviour.staleFinish) ws.send(JSON.stringify({ header: { task_id: 'an-earlier-task', event: 'task-finished', attributes: {} }, payload: {} }));
+        event('task-started');
+      }
       if (c.header.action === 'finish-task') {
         if (behaviour.fail) return event('task-failed', { error_code: behaviour.fail, error_message: 'voice not found' });
         const ogg = Buffer.concat([oggPage(Buffer.alloc(19, 7), 0), oggPage(Buffer.alloc(500, 8), 1)]);
@@ -101,6 +105,20 @@ describe('CosyVoiceDuplexAdapter (DashScope duplex framing)', () => {
     expect(hanging.connections()).toBe(2);
     cosy.close();
     await hanging.close();
+  });
+
+  it('ignores events of another task id; a consumer that stops at a yield leaves the socket dropped, not mid-task', async () => {
+    const server = await startDashScopeLike({ staleFinish: true });
+    const cosy = new CosyVoiceDuplexAdapter({ apiKey: 'sk-cosy', voice: 'v', url: server.url });
+    expect(await collect(cosy.synthesize('Hello.'))).toHaveLength(2); // the stale task-finished did not end it
+    for await (const page of cosy.synthesize('Cut short.')) {
+      expect(page.subarray(0, 4).toString('latin1')).toBe('OggS');
+      break; // as the speech output does on an abort: return() at a yield
+    }
+    expect(await collect(cosy.synthesize('Next.'))).toHaveLength(2);
+    expect(server.connections()).toBe(2); // the cut-short task's socket was dropped
+    cosy.close();
+    await server.close();
   });
 
   it('maps frames to events', () => {

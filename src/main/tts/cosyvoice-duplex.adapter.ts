@@ -90,33 +90,43 @@ export class CosyVoiceDuplexAdapter implements TtsPort {
     inbox.clear();
     ws.send(JSON.stringify(runTaskCommand(taskId, this.options.model ?? COSYVOICE_MODEL, this.options.voice)));
     let started = false;
+    // Until task-finished the socket is mid-task: whatever ends this call early (an abort, an
+    // error, the consumer returning at a yield) drops it, so a late frame of this task never
+    // reaches the next sentence.
+    let finished = false;
     const pages = new OggPageAssembler();
-    for (;;) {
-      const got = await inbox.next(started ? (this.options.responseTimeoutMs ?? 30_000) : (this.options.connectTimeoutMs ?? 5000), signal);
-      if ('end' in got) {
-        this.drop();
-        if (got.end === 'aborted') return;
-        const why = got.end === 'closed' ? `closed the connection (${inbox.closeInfo?.code ?? '?'})` : got.end === 'timeout' ? 'sent nothing for too long' : 'sent more than was read';
-        throw new TtsError(got.end === 'timeout' ? 'timeout' : 'network', `CosyVoice ${why}`, { retriable: true });
+    try {
+      for (;;) {
+        const got = await inbox.next(started ? (this.options.responseTimeoutMs ?? 30_000) : (this.options.connectTimeoutMs ?? 5000), signal);
+        if ('end' in got) {
+          if (got.end === 'aborted') return;
+          const why = got.end === 'closed' ? `closed the connection (${inbox.closeInfo?.code ?? '?'})` : got.end === 'timeout' ? 'sent nothing for too long' : 'sent more than was read';
+          throw new TtsError(got.end === 'timeout' ? 'timeout' : 'network', `CosyVoice ${why}`, { retriable: true });
+        }
+        const e = got.event;
+        // Events of another (an earlier) task are not this sentence's; binary frames carry no id.
+        if (e.type !== 'audio' && typeof e.taskId === 'string' && e.taskId !== taskId) continue;
+        if (e.type === 'task-started' && !started) {
+          started = true;
+          ws.send(JSON.stringify(continueTaskCommand(taskId, input)));
+          ws.send(JSON.stringify(finishTaskCommand(taskId)));
+        } else if (e.type === 'audio' && started && Buffer.isBuffer(e.bytes)) {
+          const whole = pages.push(e.bytes);
+          if (whole.length > 0) yield whole;
+          if (isAborted(signal)) return;
+        } else if (e.type === 'task-finished') {
+          finished = true;
+          return;
+        } else if (e.type === 'task-failed') {
+          // The task is over, but a failed one is not trusted to leave the socket clean.
+          const code = typeof e.errorCode === 'string' ? e.errorCode : 'TaskFailed';
+          const throttled = /throttl|rate|limit/iu.test(code);
+          const message = `CosyVoice ${code}: ${typeof e.errorMessage === 'string' ? e.errorMessage.slice(0, 300) : 'task failed'}`;
+          throw new TtsError(throttled ? 'rate_limited' : 'provider_error', message, { retriable: throttled });
+        }
       }
-      const e = got.event;
-      if (e.type === 'task-started' && !started) {
-        started = true;
-        ws.send(JSON.stringify(continueTaskCommand(taskId, input)));
-        ws.send(JSON.stringify(finishTaskCommand(taskId)));
-      } else if (e.type === 'audio' && started && Buffer.isBuffer(e.bytes)) {
-        const whole = pages.push(e.bytes);
-        if (whole.length > 0) yield whole;
-        if (isAborted(signal)) return this.drop();
-      } else if (e.type === 'task-finished') {
-        return;
-      } else if (e.type === 'task-failed') {
-        this.drop();
-        const code = typeof e.errorCode === 'string' ? e.errorCode : 'TaskFailed';
-        const throttled = /throttl|rate|limit/iu.test(code);
-        const message = `CosyVoice ${code}: ${typeof e.errorMessage === 'string' ? e.errorMessage.slice(0, 300) : 'task failed'}`;
-        throw new TtsError(throttled ? 'rate_limited' : 'provider_error', message, { retriable: throttled });
-      }
+    } finally {
+      if (!finished) this.drop(ws);
     }
   }
 
@@ -143,13 +153,20 @@ export class CosyVoiceDuplexAdapter implements TtsPort {
       });
       ws.once('close', () => reject(new TtsError('network', 'CosyVoice connection failed', { retriable: true })));
     });
+    if (this.closed) {
+      // close() while connecting: this socket must not outlive the adapter.
+      ws.terminate();
+      throw new TtsError('network', 'CosyVoice adapter is closed', { retriable: false });
+    }
     this.conn = { ws, inbox };
     return this.conn;
   }
 
-  private drop(): void {
+  /** Ends the kept socket (or, given `ws`, only if it is still the kept one; ends `ws` either way). */
+  private drop(ws?: WebSocket): void {
     const conn = this.conn;
-    this.conn = undefined;
-    if (conn && conn.ws.readyState !== WebSocket.CLOSED) conn.ws.terminate();
+    const target = ws ?? conn?.ws;
+    if (!ws || conn?.ws === ws) this.conn = undefined;
+    if (target && target.readyState !== WebSocket.CLOSED) target.terminate();
   }
 }

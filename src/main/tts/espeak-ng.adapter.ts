@@ -1,3 +1,4 @@
+import { ESPEAK_WAV_PATH } from '../audio/audio.worker';
 import { runEspeak } from './espeak-ng.runtime';
 import { toPcm48kFrames } from './pcm48k-chunk.stream';
 import { boundInput } from './sentence.splitter';
@@ -33,16 +34,12 @@ export class EspeakNgAdapter implements TtsPort {
   constructor(private readonly options: EspeakNgAdapterOptions = {}) {}
 
   async *synthesize(text: string, opts: TtsSynthesizeOptions = {}): AsyncIterable<Buffer> {
-    const input = boundInput(text.replace(/\s+/gu, ' ').trim(), ESPEAK_MAX_INPUT_CHARS);
-    if (!LETTER_OR_DIGIT.test(input) || isAborted(opts.signal)) return;
-    const voice = espeakVoiceFor(input, opts.language);
-    const args = ['-v', voice, '-w', '/out.wav'];
-    if (this.options.wordsPerMinute !== undefined) args.push('-s', String(Math.round(this.options.wordsPerMinute)));
-    // A leading space keeps text such as "-x" from being read as an option.
-    args.push(` ${input}`);
+    const input = espeakInput(text);
+    if (input === undefined || isAborted(opts.signal)) return;
+    const args = espeakArgs(input, opts.language, this.options.wordsPerMinute);
     let wav: Uint8Array;
     try {
-      wav = await (this.options.runEngine ?? runEspeak)(args, '/out.wav');
+      wav = await (this.options.runEngine ?? runEspeak)(args, ESPEAK_WAV_PATH);
     } catch (err) {
       throw new TtsError('engine_failed', `espeak-ng could not speak: ${(err as Error).message}`, { retriable: false, cause: err });
     }
@@ -60,6 +57,24 @@ export class EspeakNgAdapter implements TtsPort {
       yield frame;
     }
   }
+}
+
+/** The text espeak-ng speaks (whitespace folded, cut to ESPEAK_MAX_INPUT_CHARS), or undefined when nothing in it is speakable. */
+export function espeakInput(text: string): string | undefined {
+  const input = boundInput(text.replace(/\s+/gu, ' ').trim(), ESPEAK_MAX_INPUT_CHARS);
+  return LETTER_OR_DIGIT.test(input) ? input : undefined;
+}
+
+/**
+ * espeak-ng CLI arguments for one sentence (`input` from espeakInput): voice by script/hint, the
+ * WAV written to ESPEAK_WAV_PATH (where the worker and the main-thread adapter read it), the rate.
+ */
+export function espeakArgs(input: string, language?: TtsLanguage, wordsPerMinute?: number): string[] {
+  const args = ['-v', espeakVoiceFor(input, language), '-w', ESPEAK_WAV_PATH];
+  if (wordsPerMinute !== undefined) args.push('-s', String(Math.round(wordsPerMinute)));
+  // A leading space keeps text such as "-x" from being read as an option.
+  args.push(` ${input}`);
+  return args;
 }
 
 /** The espeak-ng voice for `text`: by script (the hint only tells Japanese kanji from Chinese), else American English. */

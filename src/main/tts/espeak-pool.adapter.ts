@@ -1,12 +1,12 @@
-import { ESPEAK_WAV_PATH, type EspeakResult } from '../audio/audio.worker';
-import { ESPEAK_MAX_INPUT_CHARS, espeakVoiceFor } from './espeak-ng.adapter';
+import type { EspeakResult } from '../audio/audio.worker';
+import { espeakArgs, espeakInput } from './espeak-ng.adapter';
 import { toPcm48kFrames } from './pcm48k-chunk.stream';
-import { boundInput } from './sentence.splitter';
 import { isAborted, TtsError, TTS_OUTPUT_SAMPLE_RATE, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
 
 /** Runs espeak-ng on a worker thread (AudioPoolService.espeak). */
 export interface EspeakWorkerRunner {
-  espeak(args: readonly string[]): Promise<EspeakResult>;
+  /** `signal`: an abort before the sentence reaches a thread takes it out of the queue. */
+  espeak(args: readonly string[], signal?: AbortSignal): Promise<EspeakResult>;
   /** Starts a thread with espeak-ng compiled, ahead of the first sentence. */
   warmUp(): Promise<void>;
 }
@@ -16,16 +16,15 @@ export interface EspeakPoolAdapterOptions {
   readonly wordsPerMinute?: number;
 }
 
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-
 /**
  * The offline default voice (espeak-ng WASM, GPL-3.0-or-later) run in the audio worker pool: the
  * 0.15–0.3 s of engine time per sentence and the 22050 → 48 kHz resampling happen on a worker
  * thread, so the event loop keeps serving every other session meanwhile. The sentence comes back
  * whole and is yielded in 100 ms frames (even length, > 4 bytes).
  *
- * Abort: the call returns at once without yielding; a sentence already running in a worker is left
- * to finish and its audio dropped (terminating the thread would throw away its compiled WASM).
+ * Abort: the call returns at once without yielding; a sentence still queued (for a pool slot or a
+ * thread) is taken out of the queue, one already running in a worker is left to finish and its
+ * audio dropped (terminating the thread would throw away its compiled WASM).
  */
 export class EspeakPoolAdapter implements TtsPort {
   constructor(
@@ -34,13 +33,10 @@ export class EspeakPoolAdapter implements TtsPort {
   ) {}
 
   async *synthesize(text: string, opts: TtsSynthesizeOptions = {}): AsyncIterable<Buffer> {
-    const input = boundInput(text.replace(/\s+/gu, ' ').trim(), ESPEAK_MAX_INPUT_CHARS);
-    if (!LETTER_OR_DIGIT.test(input) || isAborted(opts.signal)) return;
-    const args = ['-v', espeakVoiceFor(input, opts.language), '-w', ESPEAK_WAV_PATH];
-    if (this.options.wordsPerMinute !== undefined) args.push('-s', String(Math.round(this.options.wordsPerMinute)));
-    // A leading space keeps text such as "-x" from being read as an option.
-    args.push(` ${input}`);
-    const result = await this.untilAborted(this.pool.espeak(args), opts.signal);
+    const input = espeakInput(text);
+    if (input === undefined || isAborted(opts.signal)) return;
+    const args = espeakArgs(input, opts.language, this.options.wordsPerMinute);
+    const result = await this.untilAborted(this.pool.espeak(args, opts.signal), opts.signal);
     if (!result || isAborted(opts.signal)) return;
     const pcm = Buffer.from(result.pcm48k.buffer, result.pcm48k.byteOffset, result.pcm48k.byteLength);
     for (const frame of toPcm48kFrames(pcm, TTS_OUTPUT_SAMPLE_RATE)) {
@@ -51,9 +47,11 @@ export class EspeakPoolAdapter implements TtsPort {
 
   /** The worker's result, or undefined as soon as `signal` aborts. */
   private async untilAborted(task: Promise<EspeakResult>, signal: AbortSignal | undefined): Promise<EspeakResult | undefined> {
-    const settled = task.then(
+    const settled = task.then<EspeakResult | undefined, undefined>(
       (r) => r,
       (err: unknown) => {
+        // A sentence taken out of the queue by the abort rejects: that is no engine failure.
+        if (isAborted(signal)) return undefined;
         const message = (err as { message?: unknown } | undefined)?.message;
         throw new TtsError('engine_failed', `espeak-ng could not speak: ${typeof message === 'string' ? message : String(err)}`, { retriable: false, cause: err });
       },

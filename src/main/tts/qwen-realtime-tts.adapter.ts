@@ -69,34 +69,39 @@ export class QwenRealtimeTtsAdapter implements TtsPort {
     if (!/[\p{L}\p{N}]/u.test(input) || isAborted(signal)) return;
     const { ws, inbox } = await this.connection();
     if (isAborted(signal)) return;
-    inbox.clear();
-    ws.send(JSON.stringify({ type: 'input_text_buffer.append', text: input }));
-    ws.send(JSON.stringify({ type: 'input_text_buffer.commit' }));
-    const resampler = this.options.resampler();
-    let carry = Buffer.alloc(0);
-    for (;;) {
-      const got = await inbox.next(this.options.responseTimeoutMs ?? 30_000, signal);
-      if ('end' in got) {
-        if (got.end === 'aborted') return this.drop();
-        this.drop();
-        throw this.failure(got.end, inbox);
+    // Until response.done arrives the socket is mid-response: whatever ends this call early (an
+    // abort, an error, the consumer returning at a yield, a failed resample) drops it, so late
+    // events of this sentence never reach the next one.
+    let finished = false;
+    try {
+      inbox.clear();
+      ws.send(JSON.stringify({ type: 'input_text_buffer.append', text: input }));
+      ws.send(JSON.stringify({ type: 'input_text_buffer.commit' }));
+      const resampler = this.options.resampler();
+      let carry = Buffer.alloc(0);
+      for (;;) {
+        const got = await inbox.next(this.options.responseTimeoutMs ?? 30_000, signal);
+        if ('end' in got) {
+          if (got.end === 'aborted') return;
+          throw this.failure(got.end, inbox);
+        }
+        const event = got.event;
+        if (event.type === 'error') throw errorEvent(event);
+        if (event.type === 'response.audio.delta' && typeof event.delta === 'string') {
+          const pcm = Buffer.concat([carry, await resampler.push(Buffer.from(event.delta, 'base64'))]);
+          if (isAborted(signal)) return;
+          carry = pcm.length >= MIN_FRAME_BYTES ? Buffer.alloc(0) : pcm;
+          if (carry.length === 0) yield pcm;
+        } else if (event.type === 'response.done' || event.type === 'session.finished') {
+          finished = true;
+          let tail = Buffer.concat([carry, await resampler.flush()]);
+          if (tail.length > 0 && tail.length < MIN_FRAME_BYTES) tail = Buffer.concat([tail, Buffer.alloc(MIN_FRAME_BYTES - tail.length)]);
+          if (tail.length > 0 && !isAborted(signal)) yield tail;
+          return;
+        }
       }
-      const event = got.event;
-      if (event.type === 'error') {
-        this.drop();
-        throw errorEvent(event);
-      }
-      if (event.type === 'response.audio.delta' && typeof event.delta === 'string') {
-        const pcm = Buffer.concat([carry, await resampler.push(Buffer.from(event.delta, 'base64'))]);
-        if (isAborted(signal)) return this.drop();
-        carry = pcm.length >= MIN_FRAME_BYTES ? Buffer.alloc(0) : pcm;
-        if (carry.length === 0) yield pcm;
-      } else if (event.type === 'response.done' || event.type === 'session.finished') {
-        let tail = Buffer.concat([carry, await resampler.flush()]);
-        if (tail.length > 0 && tail.length < MIN_FRAME_BYTES) tail = Buffer.concat([tail, Buffer.alloc(MIN_FRAME_BYTES - tail.length)]);
-        if (tail.length > 0 && !isAborted(signal)) yield tail;
-        return;
-      }
+    } finally {
+      if (!finished) this.drop(ws);
     }
   }
 
@@ -116,6 +121,8 @@ export class QwenRealtimeTtsAdapter implements TtsPort {
 
   private async open(): Promise<Connection> {
     const timeoutMs = this.options.connectTimeoutMs ?? 5000;
+    // One deadline for the whole handshake (spec §7.3: connect + session.updated within 5 s).
+    const deadline = Date.now() + timeoutMs;
     const ws = new WebSocket(this.options.url ?? QWEN_TTS_URL, { headers: { Authorization: `Bearer ${this.options.apiKey}` }, handshakeTimeout: timeoutMs, maxPayload: 16 * 1024 * 1024 });
     const inbox = new RealtimeEventInbox();
     ws.on('message', (data) => inbox.pushRaw(data));
@@ -131,35 +138,41 @@ export class QwenRealtimeTtsAdapter implements TtsPort {
     });
     void refused.catch(() => undefined);
     const opened = new Promise<void>((resolve) => ws.once('open', () => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new TtsError('timeout', `Qwen TTS did not connect within ${timeoutMs} ms`, { retriable: true })), timeoutMs);
+      timer.unref();
+    });
+    void expired.catch(() => undefined);
     try {
-      await Promise.race([opened, refused, timeout(timeoutMs)]);
+      await Promise.race([opened, refused, expired]);
       ws.send(JSON.stringify({ type: 'session.update', session: { mode: 'server_commit', voice: this.options.voice ?? QWEN_TTS_VOICE, response_format: 'pcm', sample_rate: QWEN_PCM_RATE, channels: 1, bit_depth: 16 } }));
       for (;;) {
-        const got = await Promise.race([inbox.next(timeoutMs), refused]);
+        const got = await Promise.race([inbox.next(Math.max(0, deadline - Date.now())), refused, expired]);
         if ('end' in got) throw this.failure(got.end === 'aborted' ? 'closed' : got.end, inbox);
         if (got.event.type === 'error') throw errorEvent(got.event);
         if (got.event.type === 'session.updated') break;
       }
+      // close() while the handshake ran: this socket must not outlive the adapter.
+      if (this.closed) throw new TtsError('network', 'Qwen TTS adapter is closed', { retriable: false });
     } catch (err) {
       ws.terminate();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
     inbox.clear();
     this.conn = { ws, inbox };
     return this.conn;
   }
 
-  private drop(): void {
+  /** Ends the kept socket (or, given `ws`, only if it is still the kept one; ends `ws` either way). */
+  private drop(ws?: WebSocket): void {
     const conn = this.conn;
-    this.conn = undefined;
-    if (conn && conn.ws.readyState !== WebSocket.CLOSED) conn.ws.terminate();
+    const target = ws ?? conn?.ws;
+    if (!ws || conn?.ws === ws) this.conn = undefined;
+    if (target && target.readyState !== WebSocket.CLOSED) target.terminate();
   }
-}
-
-function timeout(ms: number): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    setTimeout(() => reject(new TtsError('timeout', `Qwen TTS did not connect within ${ms} ms`, { retriable: true })), ms).unref();
-  });
 }
 
 function upgradeError(status: number): TtsError {

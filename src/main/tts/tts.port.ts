@@ -34,9 +34,6 @@ export interface TtsPort {
   synthesize(text: string, opts?: TtsSynthesizeOptions): AsyncIterable<Buffer>;
 }
 
-/** Nest injection token for the TtsPort. */
-export const TTS_PORT = Symbol('TTS_PORT');
-
 export type TtsErrorCode = 'unauthorized' | 'rate_limited' | 'provider_error' | 'bad_request' | 'network' | 'timeout' | 'bad_audio' | 'engine_failed';
 
 export interface TtsErrorOptions {
