@@ -1,0 +1,151 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { McpServerConfig } from './mcp-config';
+
+export interface McpPoolOptions {
+  /** Time allowed for spawning/connecting plus the `initialize` handshake. */
+  connectTimeoutMs: number;
+  /** After a failed connect, the server is not retried for this long. */
+  retryCooldownMs: number;
+  /** Kept tail of a stdio server's stderr, used in error messages. */
+  stderrTailChars: number;
+}
+
+/** A live (or failed) connection to one configured server. */
+export interface McpConnection {
+  readonly config: McpServerConfig;
+  readonly client: Client;
+  readonly pid: number | null;
+}
+
+interface Slot {
+  fingerprint: string;
+  connecting?: Promise<McpConnection>;
+  connection?: McpConnection;
+  failure?: { error: string; at: number };
+  stderrTail: string;
+}
+
+/** Lazily opens one MCP client per configured server, reconnecting when a server's config changes. */
+export class McpConnectionPool {
+  private readonly slots = new Map<string, Slot>();
+  private closed = false;
+
+  constructor(private readonly options: McpPoolOptions) {}
+
+  /** Returns the connection of `config.name`, connecting if needed; throws a clear Error on failure. */
+  async get(config: McpServerConfig): Promise<McpConnection> {
+    if (this.closed) throw new Error('MCP client is shut down');
+    const fingerprint = JSON.stringify(config);
+    let slot = this.slots.get(config.name);
+    if (slot && slot.fingerprint !== fingerprint) {
+      await this.drop(config.name);
+      slot = undefined;
+    }
+    if (!slot) {
+      slot = { fingerprint, stderrTail: '' };
+      this.slots.set(config.name, slot);
+    }
+    if (slot.connection) return slot.connection;
+    if (slot.failure && Date.now() - slot.failure.at < this.options.retryCooldownMs) throw new Error(slot.failure.error);
+    slot.connecting ??= this.open(config, slot).finally(() => {
+      if (slot) slot.connecting = undefined;
+    });
+    return slot.connecting;
+  }
+
+  /** Last connect error of a server, if it is in its cool-down. */
+  failureOf(name: string): string | undefined {
+    return this.slots.get(name)?.failure?.error;
+  }
+
+  /** Forgets a broken connection so the next `get` reconnects. */
+  async invalidate(name: string): Promise<void> {
+    await this.drop(name);
+  }
+
+  /** Closes every server not in `keep` (servers removed from mcp.json). */
+  async prune(keep: ReadonlySet<string>): Promise<void> {
+    await Promise.all([...this.slots.keys()].filter((n) => !keep.has(n)).map((n) => this.drop(n)));
+  }
+
+  /** Closes every connection and child process; the pool refuses new work afterwards. */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.slots.keys()].map((n) => this.drop(n)));
+  }
+
+  private async open(config: McpServerConfig, slot: Slot): Promise<McpConnection> {
+    try {
+      const connection = await this.connectAny(config, slot);
+      if (this.closed || this.slots.get(config.name) !== slot) {
+        await connection.client.close().catch(() => undefined);
+        throw new Error('MCP client is shut down');
+      }
+      slot.connection = connection;
+      slot.failure = undefined;
+      connection.client.onclose = () => {
+        if (slot.connection === connection) slot.connection = undefined;
+      };
+      return connection;
+    } catch (err) {
+      const tail = slot.stderrTail.trim();
+      const error = `server "${config.name}" failed to start: ${(err as Error).message}${tail ? ` (stderr: ${tail})` : ''}`;
+      slot.failure = { error: error.slice(0, 1000), at: Date.now() };
+      throw new Error(slot.failure.error, { cause: err });
+    }
+  }
+
+  private async connectAny(config: McpServerConfig, slot: Slot): Promise<McpConnection> {
+    if (config.kind === 'stdio') {
+      const transport = new StdioClientTransport({
+        command: config.command,
+        args: config.args,
+        env: { ...getDefaultEnvironment(), ...config.env },
+        cwd: config.cwd,
+        stderr: 'pipe',
+      });
+      transport.stderr?.on('data', (chunk: Buffer) => {
+        slot.stderrTail = (slot.stderrTail + chunk.toString('utf8')).slice(-this.options.stderrTailChars);
+      });
+      const client = await this.connect(transport);
+      return { config, client, pid: transport.pid };
+    }
+    const url = new URL(config.url);
+    const requestInit = { headers: config.headers };
+    if (config.transport !== 'sse') {
+      try {
+        const client = await this.connect(new StreamableHTTPClientTransport(url, { requestInit }));
+        return { config, client, pid: null };
+      } catch (err) {
+        if (config.transport === 'streamable-http') throw err;
+      }
+    }
+    const client = await this.connect(new SSEClientTransport(url, { requestInit }));
+    return { config, client, pid: null };
+  }
+
+  private async connect(transport: Transport): Promise<Client> {
+    const client = new Client({ name: 'neko-ts-agent', version: '0.1.0' });
+    try {
+      await client.connect(transport, { timeout: this.options.connectTimeoutMs });
+      return client;
+    } catch (err) {
+      await client.close().catch(() => undefined);
+      await transport.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async drop(name: string): Promise<void> {
+    const slot = this.slots.get(name);
+    if (!slot) return;
+    this.slots.delete(name);
+    const connection = slot.connection ?? (await slot.connecting?.catch(() => undefined));
+    slot.connection = undefined;
+    await connection?.client.close().catch(() => undefined);
+  }
+}
