@@ -13,7 +13,7 @@ import {
   type ChannelRequest,
   type ChannelResult,
 } from '../agent-channel.port';
-import { McpConfigSource, type McpConfig, type McpServerConfig } from './mcp-config';
+import { McpConfigSource, type McpConfig, type McpServerConfig } from './mcp-config.loader';
 import { McpConnectionPool } from './mcp-connection.pool';
 
 export interface McpAdapterOptions {

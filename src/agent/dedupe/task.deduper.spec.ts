@@ -1,5 +1,5 @@
 import { TaskRegistryService } from '../tasks/task-registry.service';
-import { JUDGE_TIMEOUT_MS, RECENT_COMPLETED_WINDOW_MS, TaskDeduper, taskDescription, type DuplicateJudge } from './task-deduper';
+import { JUDGE_TIMEOUT_MS, RECENT_COMPLETED_WINDOW_MS, TaskDeduper, taskDescription, type DuplicateJudge } from './task.deduper';
 
 function setup(judge?: DuplicateJudge, judgeTimeoutMs?: number) {
   let now = Date.parse('2026-12-01T10:00:00.000Z');

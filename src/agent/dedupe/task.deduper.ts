@@ -2,7 +2,7 @@ import type { TaskView } from '../tasks/task-registry.types';
 import { MAX_COMPARED_CHARS, similarity, type Similarity } from './text-similarity.util';
 
 /**
- * Thresholds, chosen on hand-made zh/en pairs (see task-deduper.spec.ts and text-similarity.util.spec.ts):
+ * Thresholds, chosen on hand-made zh/en pairs (see task.deduper.spec.ts and text-similarity.util.spec.ts):
  * rewordings of one request ("帮我打开浏览器搜索一下今天的天气" / "打开浏览器，搜索今天的天气！", "please open the
  * browser and search today's weather" / "Open the browser and search for today's weather") score 0.84–1.0;
  * requests that differ in one detail (another city, "play music" vs "play jazz music") land at 0.45–0.8;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MCP_CONFIG_LIMITS, McpConfigSource, parseMcpConfig } from './mcp-config';
+import { MCP_CONFIG_LIMITS, McpConfigSource, parseMcpConfig } from './mcp-config.loader';
 
 describe('parseMcpConfig', () => {
   it('reads stdio and HTTP entries in the mcpServers format', () => {
