@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { OggPageAssembler } from './ogg-page.assembler';
 import { RealtimeEventInbox, type RealtimeServerEvent } from './realtime-event.inbox';
-import { boundInput } from './sentence.splitter';
+import { speakableInput } from './sentence.splitter';
 import { isAborted, TtsError, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
 import { SynthesisTurnQueue } from './synthesis-turn.queue';
 
@@ -83,8 +83,8 @@ export class CosyVoiceDuplexAdapter implements TtsPort {
   }
 
   private async *speak(text: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
-    const input = boundInput(text.trim(), MAX_INPUT_CHARS);
-    if (!/[\p{L}\p{N}]/u.test(input) || isAborted(signal)) return;
+    const input = speakableInput(text, MAX_INPUT_CHARS);
+    if (!input || isAborted(signal)) return;
     const { ws, inbox } = await this.connection();
     const taskId = randomUUID();
     inbox.clear();

@@ -1,7 +1,7 @@
 import { ESPEAK_WAV_PATH } from '../audio/audio.worker';
 import { runEspeak } from './espeak-ng.runtime';
 import { toPcm48kFrames } from './pcm48k-chunk.stream';
-import { boundInput } from './sentence.splitter';
+import { speakableInput } from './sentence.splitter';
 import { isAborted, TtsError, type TtsLanguage, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
 import { parseWav, WavFormatError } from './wav-riff.parser';
 
@@ -14,7 +14,6 @@ const VOICES: Record<TtsLanguage, string> = { zh: 'cmn', en: 'en-us', ja: 'ja', 
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u;
 const KANA = /[\u3040-\u30ff]/u;
 const HANGUL = /[\uac00-\ud7af\u1100-\u11ff]/u;
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 export interface EspeakNgAdapterOptions {
   /** Words per minute (espeak-ng's default is 175). */
@@ -61,8 +60,7 @@ export class EspeakNgAdapter implements TtsPort {
 
 /** The text espeak-ng speaks (whitespace folded, cut to ESPEAK_MAX_INPUT_CHARS), or undefined when nothing in it is speakable. */
 export function espeakInput(text: string): string | undefined {
-  const input = boundInput(text.replace(/\s+/gu, ' ').trim(), ESPEAK_MAX_INPUT_CHARS);
-  return LETTER_OR_DIGIT.test(input) ? input : undefined;
+  return speakableInput(text.replace(/\s+/gu, ' '), ESPEAK_MAX_INPUT_CHARS);
 }
 
 /**

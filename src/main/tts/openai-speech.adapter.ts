@@ -1,5 +1,5 @@
 import { inThreadPcm48kStream, PooledPcm48kChunkStream, type Pcm48kFrameStream, type ResamplerFactory } from './pooled-pcm48k.stream';
-import { boundInput } from './sentence.splitter';
+import { speakableInput } from './sentence.splitter';
 import { isAborted, TtsError, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
 import { looksLikeRiff, parseWavHeader, WavFormatError } from './wav-riff.parser';
 
@@ -40,8 +40,8 @@ export class OpenAiSpeechAdapter implements TtsPort {
   }
 
   async *synthesize(text: string, opts: TtsSynthesizeOptions = {}): AsyncIterable<Buffer> {
-    const input = boundInput(text.trim(), OPENAI_SPEECH_MAX_INPUT_CHARS);
-    if (!/[\p{L}\p{N}]/u.test(input) || isAborted(opts.signal)) return;
+    const input = speakableInput(text, OPENAI_SPEECH_MAX_INPUT_CHARS);
+    if (!input || isAborted(opts.signal)) return;
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 60_000);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const failure = (err: unknown, what: string): TtsError =>

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { StreamResampler } from '../audio/audio-pool.port';
 import { RealtimeEventInbox, type RealtimeServerEvent } from './realtime-event.inbox';
-import { boundInput } from './sentence.splitter';
+import { speakableInput } from './sentence.splitter';
 import { isAborted, TtsError, type TtsPort, type TtsSynthesizeOptions } from './tts.port';
 import { SynthesisTurnQueue } from './synthesis-turn.queue';
 
@@ -65,8 +65,8 @@ export class QwenRealtimeTtsAdapter implements TtsPort {
   }
 
   private async *speak(text: string, signal: AbortSignal | undefined): AsyncGenerator<Buffer> {
-    const input = boundInput(text.trim(), MAX_INPUT_CHARS);
-    if (!/[\p{L}\p{N}]/u.test(input) || isAborted(signal)) return;
+    const input = speakableInput(text, MAX_INPUT_CHARS);
+    if (!input || isAborted(signal)) return;
     const { ws, inbox } = await this.connection();
     if (isAborted(signal)) return;
     // Until response.done arrives the socket is mid-response: whatever ends this call early (an

@@ -189,6 +189,12 @@ function isAbbreviation(buf: string, dot: number): boolean {
   return /^[A-Z]$/u.test(word) || ABBREVIATIONS.has(word.toLowerCase());
 }
 
+/** `text` trimmed and bounded (boundInput), or undefined when nothing in it can be spoken (no letter or digit). */
+export function speakableInput(text: string, max: number): string | undefined {
+  const input = boundInput(text.trim(), max);
+  return SPEAKABLE.test(input) ? input : undefined;
+}
+
 /** At most `max` characters, cut after the last punctuation or space in the last third when possible. */
 export function boundInput(text: string, max: number): string {
   const chars = Array.from(text);
