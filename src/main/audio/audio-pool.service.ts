@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import type { AudioPool, StreamResampler } from './audio-pool.port';
-import type { AudioTask, EspeakResult } from './audio.worker';
+import type { AudioTask, EspeakResult } from './audio-task.contract';
 import { DEFAULT_INLINE_MAX_MS, PooledStreamResampler } from './pooled-resampler.stream';
 import { TaskSemaphore } from './task.semaphore';
 

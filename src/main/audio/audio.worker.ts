@@ -10,55 +10,10 @@
  *
  * Keep the imports small: every worker thread loads them at start.
  */
-import type { Pcm16ResamplerOptions } from './pcm16-resampler';
-import { Pcm16leResamplerStream, type Pcm16leResamplerStreamSnapshot } from './pcm16le-resampler.stream';
+import { ESPEAK_WAV_PATH, resampleChunks, type AudioTask, type EspeakResult, type EspeakTask, type ResampleResult } from './audio-task.contract';
+import { Pcm16leResamplerStream } from './pcm16le-resampler.stream';
 import { runEspeak, warmUpEspeak } from '../tts/espeak-ng.runtime';
 import { parseWav } from '../tts/wav-riff.parser';
-
-/** One chunk of a stream; with `end`, the tail too (the stream ends with it and the next starts fresh). */
-export interface ResampleChunk {
-  readonly bytes: Uint8Array;
-  readonly end: boolean;
-}
-
-/** Consecutive chunks of one stream in one task (the pushes that queued while the previous task ran). */
-export interface ResampleTask {
-  readonly kind: 'resample';
-  readonly state: Pcm16leResamplerStreamSnapshot | Pcm16ResamplerOptions;
-  readonly chunks: readonly ResampleChunk[];
-}
-
-export interface EspeakTask {
-  readonly kind: 'espeak';
-  /** espeak-ng CLI arguments; the WAV must be written to ESPEAK_WAV_PATH. */
-  readonly args: readonly string[];
-}
-
-export interface WarmupTask {
-  readonly kind: 'warmup';
-}
-
-/** Measures the bare round trip of a task (bench and tests): returns its input. */
-export interface EchoTask {
-  readonly kind: 'echo';
-  readonly bytes: Uint8Array;
-}
-
-export type AudioTask = ResampleTask | EspeakTask | WarmupTask | EchoTask;
-
-/** One output per chunk, in order, and the state after the last (the options again after an end). */
-export interface ResampleResult {
-  readonly outputs: readonly Uint8Array[];
-  readonly state: Pcm16leResamplerStreamSnapshot | Pcm16ResamplerOptions;
-}
-
-/** 48 kHz PCM16LE mono of the whole sentence (even length, possibly empty), and the engine's time. */
-export interface EspeakResult {
-  readonly pcm48k: Uint8Array;
-  readonly engineMs: number;
-}
-
-export const ESPEAK_WAV_PATH = '/out.wav';
 
 const OUTPUT_RATE = 48_000;
 
@@ -71,18 +26,6 @@ function espeak(task: EspeakTask): Promise<EspeakResult> {
       return { pcm48k, engineMs: performance.now() - started };
     })
     .catch(plainError);
-}
-
-/** The resample task itself (also run on the calling thread for chunks too small to be worth a round trip). */
-export function resampleChunks(task: ResampleTask): ResampleResult {
-  const stream = 'resampler' in task.state ? Pcm16leResamplerStream.fromSnapshot(task.state) : new Pcm16leResamplerStream(task.state);
-  const outputs: Uint8Array[] = [];
-  for (const chunk of task.chunks) {
-    const head = stream.push(chunk.bytes);
-    // Copies: the stream may reuse the memory of its output for the next chunk.
-    outputs.push(chunk.end ? Buffer.concat([head, stream.flush()]) : Buffer.from(head));
-  }
-  return { outputs, state: stream.snapshot() };
 }
 
 /** Error subclasses with own fields do not survive the structured clone back to the caller: send a plain Error. */

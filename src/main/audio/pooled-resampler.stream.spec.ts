@@ -1,4 +1,5 @@
-import audioTask, { type ResampleResult, type ResampleTask } from './audio.worker';
+import type { ResampleResult, ResampleTask } from './audio-task.contract';
+import audioTask from './audio.worker';
 import { sineWave } from './audio-signal.analysis';
 import { Pcm16leResamplerStream } from './pcm16le-resampler.stream';
 import { encodePcm16le } from './pcm16le.codec';

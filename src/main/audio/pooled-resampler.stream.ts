@@ -1,5 +1,5 @@
 import type { StreamResampler } from './audio-pool.port';
-import { resampleChunks, type ResampleChunk, type ResampleResult, type ResampleTask } from './audio.worker';
+import { resampleChunks, type ResampleChunk, type ResampleResult, type ResampleTask } from './audio-task.contract';
 import type { Pcm16ResamplerOptions } from './pcm16-resampler';
 import type { Pcm16leResamplerStreamSnapshot } from './pcm16le-resampler.stream';
 

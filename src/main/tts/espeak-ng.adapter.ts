@@ -1,4 +1,4 @@
-import { ESPEAK_WAV_PATH } from '../audio/audio.worker';
+import { ESPEAK_WAV_PATH } from '../audio/audio-task.contract';
 import { runEspeak } from './espeak-ng.runtime';
 import { toPcm48kFrames } from './pcm48k-chunk.stream';
 import { speakableInput } from './sentence.splitter';

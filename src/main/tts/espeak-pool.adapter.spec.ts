@@ -1,5 +1,5 @@
-import type { EspeakResult } from '../audio/audio.worker';
-import { ESPEAK_WAV_PATH } from '../audio/audio.worker';
+import type { EspeakResult } from '../audio/audio-task.contract';
+import { ESPEAK_WAV_PATH } from '../audio/audio-task.contract';
 import { espeakArgs } from './espeak-ng.adapter';
 import { EspeakPoolAdapter, type EspeakWorkerRunner } from './espeak-pool.adapter';
 

@@ -1,4 +1,4 @@
-import type { EspeakResult } from '../audio/audio.worker';
+import type { EspeakResult } from '../audio/audio-task.contract';
 import { espeakArgs, espeakInput } from './espeak-ng.adapter';
 import { toPcm48kFrames } from './pcm48k-chunk.stream';
 import { isAborted, TtsError, TTS_OUTPUT_SAMPLE_RATE, type TtsPort, type TtsSynthesizeOptions } from './tts.port';

@@ -1,4 +1,5 @@
-import audioTask, { type ResampleResult } from '../audio/audio.worker';
+import type { ResampleResult } from '../audio/audio-task.contract';
+import audioTask from '../audio/audio.worker';
 import { sineWave } from '../audio/audio-signal.analysis';
 import { encodePcm16le } from '../audio/pcm16le.codec';
 import { PooledStreamResampler } from '../audio/pooled-resampler.stream';
