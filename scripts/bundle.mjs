@@ -17,6 +17,9 @@ export const EXTERNAL = [
   'piscina',
   '@echogarden/*',
   'espeak-ng',
+  '@jitsi/robotjs',
+  // large, loads its protocol files lazily; only the agent uses it, when browser use runs
+  'puppeteer-core',
   // optional integrations Nest loads only when an app uses them (not installed here)
   '@nestjs/platform-express',
   '@nestjs/platform-socket.io',

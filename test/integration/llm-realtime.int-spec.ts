@@ -1,5 +1,5 @@
 import { LlmError, type LlmSessionEvents } from '../../src/main/llm/llm-session.port';
-import { OpenAiChatCompletionAdapter } from '../../src/main/llm/openai-chat-completion.adapter';
+import { OpenAiChatCompletionAdapter } from '../../src/shared/llm/openai-chat-completion.adapter';
 import { VISION_PENDING_TEXT } from '../../src/main/llm/realtime-vision.injector';
 import { RealtimeSession, type RealtimeSessionConfig } from '../../src/main/llm/realtime.session';
 import { sinePcm16, silencePcm16 } from '../fake-openai/pcm-audio.util';

@@ -8,7 +8,7 @@ import { ConfigModule } from '../../src/shared/config/config.module';
 import { OpenAiLlmSessionFactory } from '../../src/main/llm/llm-session.factory';
 import { LLM_SESSION_FACTORY, LlmError, type LlmSessionEvents, type LlmSessionFactory } from '../../src/main/llm/llm-session.port';
 import { LlmModule } from '../../src/main/llm/llm.module';
-import { OpenAiChatCompletionAdapter } from '../../src/main/llm/openai-chat-completion.adapter';
+import { OpenAiChatCompletionAdapter } from '../../src/shared/llm/openai-chat-completion.adapter';
 import { OpenAiTextSession } from '../../src/main/llm/openai-text.session';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { testBootContext } from '../support/boot-context';

@@ -3,7 +3,7 @@ import { RUNTIME_ENV } from '../../shared/config/config.tokens';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import type { ModelApiConfig } from '../../shared/config/core-config.derive';
 import type { RuntimeEnv } from '../../shared/config/env.schema';
-import { CHAT_COMPLETION, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from './chat-completion.port';
+import { CHAT_COMPLETION, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from '../../shared/llm/chat-completion.port';
 import { LlmError, type LlmSession, type LlmSessionEvents, type LlmSessionFactory, type LlmSessionRequest } from './llm-session.port';
 import { OpenAiTextSession } from './openai-text.session';
 import { dialectFor } from './realtime.dialect';

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { CHAT_COMPLETION } from './chat-completion.port';
+import { CHAT_COMPLETION } from '../../shared/llm/chat-completion.port';
 import { LLM_SESSION_FACTORY } from './llm-session.port';
 import { OpenAiLlmSessionFactory } from './llm-session.factory';
-import { OpenAiChatCompletionAdapter } from './openai-chat-completion.adapter';
+import { OpenAiChatCompletionAdapter } from '../../shared/llm/openai-chat-completion.adapter';
 
 /**
  * The LLM clients of the main process: LLM_SESSION_FACTORY (chat sessions, text and voice) and

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ChatCompletionError, isEndpointUsable, type ChatCompletionMessage, type ChatCompletionPort, type ChatContentPart, type ChatEndpoint } from './chat-completion.port';
+import { ChatCompletionError, isEndpointUsable, type ChatCompletionMessage, type ChatCompletionPort, type ChatContentPart, type ChatEndpoint } from '../../shared/llm/chat-completion.port';
 import { LlmError, type LlmConnectOptions, type LlmSession, type LlmSessionEvents } from './llm-session.port';
 import { guardEvents } from './llm-events.guard';
 import { RepetitionDetector } from './repetition.detector';

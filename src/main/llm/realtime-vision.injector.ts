@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { VISION_DESCRIPTION_PROMPT, VISION_USER_TEXT } from '../system/system-prompts.const';
-import type { ChatCompletionPort, ChatEndpoint } from './chat-completion.port';
+import type { ChatCompletionPort, ChatEndpoint } from '../../shared/llm/chat-completion.port';
 
 /** What the model is told while the first description is still being made. */
 export const VISION_PENDING_TEXT = '[用户的实时屏幕截图或相机画面正在分析中。]';

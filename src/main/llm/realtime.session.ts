@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { RawData } from 'ws';
-import type { ChatCompletionPort, ChatEndpoint } from './chat-completion.port';
+import type { ChatCompletionPort, ChatEndpoint } from '../../shared/llm/chat-completion.port';
 import { guardEvents } from './llm-events.guard';
 import { LlmError, type LlmConnectOptions, type LlmSession, type LlmSessionEvents } from './llm-session.port';
 import { PcmCarry, ReplyProgress, TranscriptGate, type ReplyDeltaKind } from './realtime-output.buffer';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { extraBodyFor } from '../../shared/config/api-providers.const';
 import { CoreConfigService } from '../../shared/config/core-config.service';
-import { CHAT_COMPLETION, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from '../llm/chat-completion.port';
+import { CHAT_COMPLETION, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from '../../shared/llm/chat-completion.port';
 import { analyzeEmotionLexically, type EmotionResult } from './emotion-lexicon.analyzer';
 import { parseEmotionReply } from './emotion-reply.parser';
 import { EMOTION_ANALYSIS_PROMPT } from './system-prompts.const';

@@ -7,7 +7,7 @@ import { decodeDialog } from '../chat-memory/dialog-text.format';
 import { MemoryServerClient } from '../clients/peer-clients.module';
 import type { SessionManager } from '../sessions/session-manager';
 import { SessionRegistry } from '../sessions/session-registry.service';
-import { CHAT_COMPLETION, ChatCompletionError, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from '../llm/chat-completion.port';
+import { CHAT_COMPLETION, ChatCompletionError, isEndpointUsable, type ChatCompletionPort, type ChatEndpoint } from '../../shared/llm/chat-completion.port';
 import { decodeScreenshot, type DecodedImage } from './screenshot-data-url.parser';
 import { fillPrompt, PROACTIVE_MEMORY_PROMPT, PROACTIVE_SCREENSHOT_PROMPT, VISION_DESCRIPTION_PROMPT, VISION_USER_TEXT } from './system-prompts.const';
 

@@ -1,7 +1,7 @@
 import { ASSIST_KEY_FIELDS, ASSIST_PROVIDERS, CORE_PROVIDERS, extraBodyFor, isLoopbackUrl } from './api-providers.const';
-import type { CoreConfigFile, CustomTier } from './core-config.types';
+import { CUSTOM_TIERS, type CoreConfigFile, type CustomTier } from './core-config.types';
 
-export type ModelTier = 'summary' | 'correction' | 'emotion' | 'vision' | 'realtime' | 'tts_default' | 'tts_custom';
+export type ModelTier = 'summary' | 'correction' | 'emotion' | 'vision' | 'realtime' | 'tts_default' | 'tts_custom' | 'agent';
 
 /** What a client needs to call one model (N.E.K.O.'s get_model_api_config). */
 export interface ModelApiConfig {
@@ -67,7 +67,7 @@ export function deriveCoreConfig(file: CoreConfigFile): CoreConfig {
   const assistKey = assistProfile.apiKey ?? (assistKeys[assistApiType] || coreApiKey);
 
   const custom = {} as Record<CustomTier, Endpoint>;
-  for (const tier of ['summary', 'correction', 'emotion', 'vision', 'omni', 'tts'] as const) {
+  for (const tier of CUSTOM_TIERS) {
     custom[tier] = { model: str(file, `${tier}ModelId`), url: str(file, `${tier}ModelUrl`), apiKey: str(file, `${tier}ModelApiKey`) };
   }
 
@@ -130,6 +130,15 @@ export function modelApiConfig(cfg: CoreConfig, tier: ModelTier): ModelApiConfig
       const c = customFor(cfg, 'omni');
       if (c) return own(c, { apiType: 'local' });
       return { model: cfg.core.model, apiKey: cfg.core.apiKey, baseUrl: cfg.core.url, isCustom: false, apiType: cfg.coreApiType };
+    }
+    case 'agent': {
+      // The agent's vision-capable model (computer use, browser use): the custom agent tier, else
+      // the computer-use model of core_config, else the assist provider's vision model.
+      const c = customFor(cfg, 'agent');
+      if (c) return own(c);
+      const cu = cfg.computerUse;
+      if (cu.model) return withExtra({ model: cu.model, apiKey: cu.apiKey, baseUrl: cu.url, isCustom: false });
+      return assist(cfg.assistModels.vision);
     }
     case 'tts_default': {
       const c = customFor(cfg, 'tts');

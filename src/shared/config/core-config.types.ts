@@ -1,7 +1,7 @@
 import { isPlainObject } from '../data/json-edit';
 
 /** Model tiers whose endpoint the user may override one by one (spec main-server.md §6.3). */
-export const CUSTOM_TIERS = ['summary', 'correction', 'emotion', 'vision', 'omni', 'tts'] as const;
+export const CUSTOM_TIERS = ['summary', 'correction', 'emotion', 'vision', 'omni', 'tts', 'agent'] as const;
 export type CustomTier = (typeof CUSTOM_TIERS)[number];
 const CUSTOM_SUFFIXES = ['Provider', 'Url', 'Id', 'ApiKey'] as const;
 

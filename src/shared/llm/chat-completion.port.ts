@@ -1,9 +1,9 @@
 /**
- * OpenAI-compatible chat completions for the main process, behind one port: one-shot completions
- * (emotion analysis, vision description, proactive chat) and the streamed replies of the text-mode
- * chat session (spec §6.5). main may not import the memory server's chat-model port, so it has its own.
+ * OpenAI-compatible chat completions behind one port, shared by main (emotion analysis, vision
+ * description, proactive chat, the streamed text-mode replies of spec §6.5) and the agent
+ * (assessments, dedup judge, computer-use and browser-use steps).
  */
-import { isLoopbackUrl } from '../../shared/config/api-providers.const';
+import { isLoopbackUrl } from '../config/api-providers.const';
 
 /** One part of a multimodal user message (OpenAI chat format). */
 export type ChatContentPart = { readonly type: 'text'; readonly text: string } | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
