@@ -27,6 +27,8 @@ export interface ChatCompletionOptions {
   readonly maxTokens?: number;
   /** Whole-request time limit (the original wraps its calls in asyncio.wait_for). */
   readonly timeoutMs?: number;
+  /** Aborting ends the request at once (ChatCompletionError 'other', message "aborted"). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ChatStreamOptions {

@@ -37,14 +37,19 @@ export class OpenAiChatCompletionAdapter implements ChatCompletionPort {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
+    const onAbort = () => deadline.abort();
+    if (options.signal?.aborted) throw new ChatCompletionError('aborted', 'other');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await this.client(sdk, endpoint).chat.completions.create(body, { signal: deadline.signal, timeout: timeoutMs + 1000, maxRetries: 0 });
       const content = res.choices?.[0]?.message?.content;
       return typeof content === 'string' ? content : '';
     } catch (err) {
+      if (options.signal?.aborted) throw new ChatCompletionError('aborted', 'other');
       throw classify(sdk, err, deadline.signal.aborted ? `no answer within ${timeoutMs} ms` : undefined);
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
     }
   }
 

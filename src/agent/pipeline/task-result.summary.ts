@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AgentToMain, type TaskResultEvent } from '../../shared/contracts/agent-bridge.contract';
+import { RESULT_LIMITS, type AgentChannel, type ChannelResult } from '../adapters/agent-channel.port';
+import { AGENT_LLM, type AgentLlmPort } from '../llm/agent-llm.port';
+import { stripThinking } from '../llm/json-reply.util';
+
+/** The task description quoted in the spoken phrase. */
+export const DESCRIPTION_QUOTE_LIMIT = 50;
+/** A detail longer than this is condensed by the model into one sentence. */
+export const CONDENSE_DETAIL_OVER = 200;
+/** Longest condensed sentence. */
+export const CONDENSED_SENTENCE_LIMIT = 150;
+
+export interface TaskResultInput {
+  readonly task_id: string;
+  readonly channel: AgentChannel;
+  readonly description: string;
+  readonly lanlan_name: string | null;
+  readonly result: ChannelResult;
+  readonly cancelled?: boolean;
+  readonly now: Date;
+}
+
+export function codePointLength(text: string): number {
+  return Array.from(text).length;
+}
+
+/** `text` cut to `max` code points (never splitting a surrogate pair), the cut marked with '…'. */
+export function boundCodePoints(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The `task_result` the character speaks about (spec §8.4): status `completed` on success, else
+ * `partial` when a detail exists, else `failed`; zh phrases; summary/detail/error bounded in code points.
+ * `spoken` replaces the detail after "已完成：" (a condensed sentence from TaskResultAnalyzer).
+ */
+export function taskResultEvent(input: TaskResultInput, spoken?: string): TaskResultEvent {
+  const { result } = input;
+  const desc = boundCodePoints(oneLine(input.description ?? ''), DESCRIPTION_QUOTE_LIMIT);
+  const detail = boundCodePoints((result.detail ?? '').trim(), RESULT_LIMITS.detail);
+  const error = boundCodePoints(oneLine(result.error ?? ''), RESULT_LIMITS.error);
+  const success = result.success && !input.cancelled;
+  const subject = desc ? `你的任务"${desc}"` : '任务';
+  let summary: string;
+  if (input.cancelled) {
+    summary = `${subject}已取消`;
+  } else if (success) {
+    const said = oneLine(spoken ?? '') || oneLine(detail) || oneLine(result.summary ?? '');
+    summary = said ? `${subject}已完成：${said}` : `${subject}已完成`;
+  } else {
+    summary = error ? `${subject}执行失败：${error}` : `${subject}执行失败`;
+  }
+  summary = boundCodePoints(summary, RESULT_LIMITS.summary);
+  return {
+    event_type: AgentToMain.TaskResult,
+    lanlan_name: input.lanlan_name,
+    text: summary,
+    task_id: input.task_id,
+    channel: input.channel,
+    status: success ? 'completed' : detail ? 'partial' : 'failed',
+    success,
+    summary,
+    detail,
+    error_message: success ? '' : error || (input.cancelled ? 'cancelled' : ''),
+    timestamp: input.now.toISOString(),
+  };
+}
+
+const CONDENSE_SYSTEM = [
+  'You turn the result of a task an assistant ran for its user into one short sentence the assistant can say aloud.',
+  `Write at most ${CONDENSED_SENTENCE_LIMIT} characters, in the same language as the task description, conversational,`,
+  'keeping the key facts (numbers, names, answers). No lists, no Markdown, no quotes, no preamble: only the sentence.',
+].join(' ');
+
+/** taskResultEvent, with a long successful detail condensed by the summary model into one spoken sentence. */
+@Injectable()
+export class TaskResultAnalyzer {
+  private readonly logger = new Logger('TaskResultAnalyzer');
+
+  constructor(@Inject(AGENT_LLM) private readonly llm: AgentLlmPort) {}
+
+  async summarize(input: TaskResultInput, options: { signal?: AbortSignal } = {}): Promise<TaskResultEvent> {
+    const detail = (input.result.detail ?? '').trim();
+    if (input.cancelled || !input.result.success || codePointLength(detail) <= CONDENSE_DETAIL_OVER) return taskResultEvent(input);
+    try {
+      const reply = await this.llm.complete(
+        'summary',
+        [
+          { role: 'system', content: CONDENSE_SYSTEM },
+          {
+            role: 'user',
+            content: `Task description: ${boundCodePoints(oneLine(input.description), 300)}\n\nResult:\n${boundCodePoints(detail, RESULT_LIMITS.detail)}`,
+          },
+        ],
+        { temperature: 0.3, maxTokens: 200, timeoutMs: 20_000, attempts: 2, signal: options.signal },
+      );
+      const sentence = boundCodePoints(oneLine(stripThinking(reply)).replace(/^["'“”「」]+|["'“”「」]+$/g, ''), CONDENSED_SENTENCE_LIMIT);
+      return taskResultEvent(input, sentence || undefined);
+    } catch (err) {
+      this.logger.warn(`task ${input.task_id}: result sentence failed, using the template: ${(err as Error).message}`);
+      return taskResultEvent(input);
+    }
+  }
+}
