@@ -1,5 +1,5 @@
 /**
- * The one port every agent channel adapter implements (MCP now; computer use and browser use later).
+ * The one port every agent channel adapter implements (MCP, computer use, browser use).
  * The task pipeline only talks to this interface: it asks `readiness()` for the capability snapshot
  * (spec §8.4), hands `describe()` to the analyzer prompt, and runs tasks with `execute()`.
  */
@@ -13,6 +13,10 @@ export const CHANNEL_REASON = {
   pending: 'AGENT_PRECHECK_PENDING',
   endpointNotConfigured: 'AGENT_ENDPOINT_NOT_CONFIGURED',
   notInitialized: 'AGENT_NOT_INITIALIZED',
+  /** No Chromium / Chrome / Edge executable was found. */
+  browserUseNotInstalled: 'AGENT_BROWSER_USE_NOT_INSTALLED',
+  /** No desktop automation: the native library did not load or there is no display (spec name kept). */
+  desktopNotAvailable: 'AGENT_PYAUTOGUI_NOT_INSTALLED',
   /** New code: mcp.json exists but is unreadable or invalid as a whole. */
   mcpConfigInvalid: 'AGENT_MCP_CONFIG_INVALID',
   /** New code: servers are configured but none could be reached or none offers a tool. */

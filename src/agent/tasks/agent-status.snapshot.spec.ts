@@ -1,7 +1,7 @@
 import { AgentReason, agentApiGate, buildAgentStatusSnapshot, type SnapshotInputs } from './agent-status.snapshot';
 import { TaskRegistryService } from './task-registry.service';
 
-const flags = { computer_use_enabled: true, browser_use_enabled: true, user_plugin_enabled: false, openfang_enabled: false };
+const flags = { computer_use_enabled: true, browser_use_enabled: true, user_plugin_enabled: false, openfang_enabled: false, mcp_enabled: false };
 const now = new Date('2026-12-01T11:00:00.000Z');
 
 function inputs(overrides: Partial<SnapshotInputs> = {}): SnapshotInputs {
