@@ -1,3 +1,4 @@
+import { benchAgent } from './agent.bench';
 import { benchChatLatency } from './chat-latency.bench';
 import { benchLocomo } from './locomo.bench';
 import { benchMemoryScale } from './memory-scale.bench';
@@ -8,7 +9,7 @@ import { benchStartup } from './startup.bench';
 import { benchTts } from './tts.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler|tts|chat`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler|tts|chat|agent`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   if (!only || only === 'resampler') await benchResampler();
   if (!only || only === 'tts') await benchTts();
   if (!only || only === 'chat') await benchChatLatency();
+  if (!only || only === 'agent') await benchAgent();
 }
 
 main().then(

@@ -1,12 +1,23 @@
 import 'reflect-metadata';
+import { setupSwagger } from '../shared/http/swagger.setup';
 import { bootstrapHttpServer } from '../shared/lifecycle/http-server.bootstrap';
 import { AgentAppModule } from './agent-app.module';
 import { createAgentBridgeStrategy } from './bridge/agent-bridge.strategy';
 
-/** Agent server: HTTP on 48915; receives main's events on SUB 48961 and PULL 48963 (connect side). */
+/**
+ * Agent server: HTTP on 48915 (Swagger at /docs); receives main's events on SUB 48961 and PULL 48963
+ * (connect side). Shutdown (SIGTERM/SIGINT, launcher gone) closes the app, so the adapters'
+ * onModuleDestroy ends MCP server processes and Chromium.
+ */
 void bootstrapHttpServer({
   processName: 'agent',
   portKey: 'agent',
   module: (ctx) => AgentAppModule.register(ctx),
+  configure: (app) =>
+    setupSwagger(
+      app,
+      'N.E.K.O.-TS agent server',
+      "N.E.K.O.'s agent: flags and state, task list and cancellation, channel availability, computer use, browser use and MCP tools. Main talks to it over ZeroMQ for analyses and results.",
+    ),
   microservice: (ctx) => ({ strategy: createAgentBridgeStrategy(ctx.env) }),
 });

@@ -34,7 +34,7 @@ describe('npm start (the launcher) with all three servers', () => {
         service: 'agent',
         status: 'ok',
         instance_id: expect.any(String),
-        agent_flags: { computer_use_enabled: false, browser_use_enabled: false, user_plugin_enabled: false, openfang_enabled: false },
+        agent_flags: { computer_use_enabled: false, browser_use_enabled: false, user_plugin_enabled: false, openfang_enabled: false, mcp_enabled: false },
       },
     });
     expect((await getJson(neko.port('main'), '/health')).body).toMatchObject({ service: 'main', status: 'ok' });

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AgentAppModule } from '../../src/agent/agent-app.module';
@@ -23,9 +25,8 @@ interface Recorded {
 }
 
 /**
- * A stand-in that speaks the agent spec's HTTP shapes (§7.2/§8.5 /tasks, /agent/flags). Used ONLY
- * because the agent server does not have these endpoints yet (next issue); once it does, these
- * cases should run against the real agent app like the health check does.
+ * A stand-in that speaks the agent spec's HTTP shapes (§7.2/§8.5 /tasks, /agent/flags), for answers the
+ * real agent does not give on demand (a task list with planner rows, every status at once).
  */
 async function startSpecAgent(port: number, routes: Record<string, (body: unknown) => [number, unknown]>): Promise<{ server: Server; requests: Recorded[] }> {
   const requests: Recorded[] = [];
@@ -68,29 +69,47 @@ describe('main agent router /api/agent', () => {
     await h.close();
   });
 
-  it('proxies health to the real agent app; its missing endpoints become the 502 shapes', async () => {
+  it('proxies to the real agent app (health, flags, state, command, tasks, admin, MCP)', async () => {
+    // No model keys: the agent's checks stay local (no probe of a real provider).
+    writeFileSync(join(h.root, 'config', 'core_config.json'), JSON.stringify({ coreApi: 'qwen', assistApi: 'qwen' }));
     const agent = await startAgent(h);
     try {
       const health = await h.request('GET', '/api/agent/health');
       expect(health.status).toBe(200);
-      expect(health.json).toMatchObject({ status: 'ok', tool: { app: 'N.E.K.O', service: 'agent', status: 'ok', agent_flags: expect.any(Object) } });
-      expect(await h.request('GET', '/api/agent/flags')).toMatchObject({ status: 502, json: { success: false, error: 'tool_server down' } });
-      expect(await h.request('GET', '/api/agent/computer_use/availability')).toMatchObject({ status: 502, json: { ready: false, reasons: ['tool_server responded 404'] } });
-      expect(await h.request('GET', '/api/agent/browser_use/availability')).toMatchObject({ status: 502, json: { ready: false, reasons: ['tool_server responded 404'] } });
-      expect(await h.request('GET', '/api/agent/tasks')).toMatchObject({ status: 502, json: { tasks: [], error: 'tool_server responded 404' } });
+      expect(health.json).toMatchObject({ status: 'ok', tool: { app: 'N.E.K.O', service: 'agent', status: 'ok', agent_flags: expect.objectContaining({ mcp_enabled: false }) } });
+      expect(await h.request('GET', '/api/agent/flags')).toMatchObject({ status: 200, json: { success: true, analyzer_enabled: false, agent_api_gate: { ready: false } } });
+      expect(await h.request('GET', '/api/agent/state')).toMatchObject({ status: 200, json: { success: true, snapshot: { server_online: true, analyzer_enabled: false } } });
+      expect(await h.request('GET', '/api/agent/computer_use/availability')).toMatchObject({ status: 200, json: { ready: false, reasons: ['AGENT_KEY_NOT_CONFIGURED'] } });
+      expect(await h.request('GET', '/api/agent/mcp/availability')).toMatchObject({ status: 200, json: { ready: false, capabilities_count: 0, reasons: ['AGENT_ENDPOINT_NOT_CONFIGURED'] } });
+      expect(await h.request('GET', '/api/agent/capabilities')).toMatchObject({ status: 200, json: { success: true, capabilities: {} } });
+      expect(await h.request('GET', '/api/agent/tasks')).toMatchObject({ status: 200, json: { tasks: [], debug: { total_returned: 0 } } });
       expect(await h.request('GET', '/api/agent/tasks/abc')).toMatchObject({ status: 502, json: { error: 'tool_server responded 404' } });
-      expect(await h.request('GET', '/api/agent/task_status')).toMatchObject({ status: 502, json: { tasks: [], error: 'tool_server responded 404' } });
-      expect(await h.request('POST', '/api/agent/admin/control', { json: { action: 'enable_analyzer' } })).toMatchObject({ status: 502, json: { success: false, error: 'tool_server responded 404' } });
-      expect(await h.request('GET', '/api/agent/capabilities')).toMatchObject({ status: 502, json: { success: false, capabilities: {}, error: 'tool_server responded 404' } });
-      expect(await h.request('POST', '/api/agent/notify_config_changed')).toMatchObject({ status: 502, json: { success: false, error: 'tool_server responded 404' } });
+      expect(await h.request('POST', '/api/agent/tasks/abc/cancel')).toMatchObject({ status: 404, json: { detail: 'task not found' } });
+      expect(await h.request('GET', '/api/agent/task_status')).toMatchObject({ status: 200, json: { success: true, total_count: 0 } });
 
-      // Flags: stored on the manager, forward fails (404) → all switches back to off, 502.
-      const res = await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true, mcp_enabled: true } } });
-      expect(res).toMatchObject({ status: 502, json: { success: false, error: 'tool_server forward failed: tool_server responded 404' } });
-      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false });
+      const on = await h.request('POST', '/api/agent/command', { json: { command: 'set_agent_enabled', enabled: true, request_id: 'q1' } });
+      expect(on).toMatchObject({ status: 200, json: { success: true, request_id: 'q1', snapshot: { analyzer_enabled: true } } });
+      expect(manager('小天')?.agentFlags.agent_enabled).toBe(true);
+      expect(await h.request('POST', '/api/agent/command', { json: { command: 'nope' } })).toMatchObject({ status: 400, json: { detail: 'unknown command' } });
+      expect(await h.request('POST', '/api/agent/admin/control', { json: { action: 'disable_analyzer' } })).toMatchObject({ status: 200, json: { success: true, analyzer_enabled: false } });
+
+      // Flags: stored on the manager and forwarded (mcp_enabled too); the agent refuses MCP without mcp.json.
+      expect(await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true, mcp_enabled: true } } })).toMatchObject({ status: 200, json: { success: true } });
+      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: true });
+      const flags = await h.request('GET', '/api/agent/flags');
+      expect(flags.json.agent_flags.mcp_enabled).toBe(false);
+      expect(JSON.parse(flags.json.notification as string)).toMatchObject({ code: 'AGENT_MCP_UNAVAILABLE' });
     } finally {
       await agent.close();
     }
+  });
+
+  it('rolls the switches back when a command cannot reach the agent', async () => {
+    manager('小天')?.updateAgentFlags({ agent_enabled: true });
+    const res = await h.request('POST', '/api/agent/command', { json: { command: 'set_agent_enabled', enabled: true } });
+    expect(res).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^proxy error: agent server unreachable/) } });
+    expect(manager('小天')?.agentFlags.agent_enabled).toBe(false);
+    expect(await h.request('GET', '/api/agent/state')).toMatchObject({ status: 502, json: { success: false } });
   });
 
   it('answers the down shapes when the agent is not running', async () => {

@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * Debian programs some tests need (chromium for browser use, Xvfb for computer use). `.ci/run`
  * installs them, so under CI a missing one fails the suite; on a developer machine without them

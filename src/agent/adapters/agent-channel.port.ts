@@ -3,6 +3,7 @@
  * The task pipeline only talks to this interface: it asks `readiness()` for the capability snapshot
  * (spec §8.4), hands `describe()` to the analyzer prompt, and runs tasks with `execute()`.
  */
+import { boundCodePoints } from '../../shared/text/bounded-text.util';
 
 /** Channels an adapter can serve (the `channel` of a `task_result`, spec §8.4). */
 export type AgentChannel = 'mcp' | 'computer_use' | 'browser_use';
@@ -93,8 +94,7 @@ export interface AgentChannelAdapter {
   execute(request: ChannelRequest, options?: ChannelExecuteOptions): Promise<ChannelResult>;
 }
 
-/** Cuts `text` to `max` characters, marking the cut with an ellipsis. */
+/** Cuts `text` to `max` characters (code points: a surrogate pair is never split), marking the cut with an ellipsis. */
 export function boundText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
+  return boundCodePoints(text, max);
 }

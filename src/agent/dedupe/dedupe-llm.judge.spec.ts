@@ -7,8 +7,16 @@ import { dataFolderAt } from '../../shared/data/data-folder';
 import { OpenAiChatCompletionAdapter } from '../../shared/llm/openai-chat-completion.adapter';
 import { AgentLlmService } from '../llm/agent-llm.service';
 import { TaskRegistryService } from '../tasks/task-registry.service';
-import { createLlmDuplicateJudge, readJudgeVerdict } from './dedupe-llm.judge';
-import { TaskDeduper } from './task.deduper';
+import { JUDGE_TEXT_LIMIT, createLlmDuplicateJudge, judgeMessages, readJudgeVerdict } from './dedupe-llm.judge';
+import { TaskDeduper, type DuplicateJudge } from './task.deduper';
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('createLlmDuplicateJudge (fake OpenAI summary tier)', () => {
   let fake: FakeOpenAi;
@@ -51,13 +59,13 @@ describe('createLlmDuplicateJudge (fake OpenAI summary tier)', () => {
     await expect(judge('a', 'b')).resolves.toBe(false);
   });
 
-  it('a failing model rejects, which the deduper counts as a judge failure (not a duplicate)', async () => {
-    fake.script.chat({ error: 503, times: 3 });
+  it('a failing model rejects at once (one attempt), which the deduper counts as a judge failure (not a duplicate)', async () => {
+    fake.script.chat({ error: 503 });
     const judge = createLlmDuplicateJudge(llm);
     await expect(judge('a', 'b')).rejects.toMatchObject({ kind: 'unreachable' });
-    expect(chats()).toHaveLength(3);
+    expect(chats()).toHaveLength(1);
 
-    fake.script.chat({ error: 500, times: 3 });
+    fake.script.chat({ error: 500 });
     const registry = new TaskRegistryService();
     registry.create({ type: 'browser_use', params: { instruction: 'play some jazz music' }, lanlan_name: '小天' });
     const deduper = new TaskDeduper({ judge });
@@ -67,10 +75,33 @@ describe('createLlmDuplicateJudge (fake OpenAI summary tier)', () => {
     expect(await deduper.check('play some music', '小天', registry.list())).toMatchObject({ duplicate: true, decided_by: 'judge' });
   });
 
+  it('stops the model call when the deduper gives up on it', async () => {
+    fake.script.chat({ content: '["existing", true]', delayMs: 30_000 });
+    const failures: unknown[] = [];
+    const llmJudge = createLlmDuplicateJudge(llm);
+    const judge: DuplicateJudge = (a, b, signal) =>
+      llmJudge(a, b, signal).catch((e: unknown) => {
+        failures.push(e);
+        throw e;
+      });
+    const registry = new TaskRegistryService();
+    registry.create({ type: 'browser_use', params: { instruction: 'play some jazz music' }, lanlan_name: '小天' });
+    const deduper = new TaskDeduper({ judge, judgeTimeoutMs: 100 });
+    expect(await deduper.check('play some music', '小天', registry.list())).toMatchObject({ duplicate: false, judge_failures: 1 });
+    await until(() => failures.length === 1);
+    expect(failures[0]).toMatchObject({ kind: 'aborted' });
+  });
+
+  it('cuts long descriptions in code points without splitting characters', () => {
+    const user = judgeMessages('😀'.repeat(1000), 'b')[1].content as string;
+    expect(user).toContain(`New task:\n${'😀'.repeat(JUDGE_TEXT_LIMIT - 1)}…\n`);
+  });
+
   it('reads verdicts tolerantly', () => {
     expect(readJudgeVerdict(['x', 'true'])).toBe(true);
     expect(readJudgeVerdict([true])).toBe(false);
     expect(readJudgeVerdict({ duplicate: 'false' })).toBe(false);
+    expect(readJudgeVerdict([null, 'yes'])).toBe(true); // the same spellings as the analyzer's fields
     expect(readJudgeVerdict(null)).toBe(false);
   });
 });

@@ -22,8 +22,11 @@ export const MAX_JUDGE_CALLS = 3;
 /** Upper bound of candidates compared per check. */
 export const MAX_CANDIDATES = 500;
 
-/** Decides whether `candidate` (new) has the same goal as, or is a strict subset of, `existing`. */
-export type DuplicateJudge = (candidate: string, existing: string) => Promise<boolean>;
+/**
+ * Decides whether `candidate` (new) has the same goal as, or is a strict subset of, `existing`.
+ * `signal` fires when the deduper stops waiting (its time limit): the judge should stop its work then.
+ */
+export type DuplicateJudge = (candidate: string, existing: string, signal?: AbortSignal) => Promise<boolean>;
 
 export interface DedupeOptions {
   readonly judge?: DuplicateJudge;
@@ -107,17 +110,19 @@ export class TaskDeduper {
     const judge = this.options.judge;
     if (!judge) return 'failed';
     let timer: NodeJS.Timeout | undefined;
+    const stop = new AbortController();
     const timeout = new Promise<'failed'>((resolve) => {
       timer = setTimeout(() => resolve('failed'), this.judgeTimeoutMs);
       timer.unref?.();
     });
     try {
       const call = Promise.resolve()
-        .then(() => judge(candidate, existing))
+        .then(() => judge(candidate, existing, stop.signal))
         .then((answer) => answer === true, () => 'failed' as const);
       return await Promise.race([call, timeout]);
     } finally {
       clearTimeout(timer);
+      stop.abort(); // a judge still working after the time limit is told to give up
     }
   }
 }

@@ -14,7 +14,7 @@ export const AGENT_LLM = Symbol('AGENT_LLM');
 export interface AgentLlmCallOptions {
   readonly temperature?: number;
   readonly maxTokens?: number;
-  /** Per attempt (default 60 s). */
+  /** Per attempt (default 60 s, at most 10 min). */
   readonly timeoutMs?: number;
   /** Aborting stops waiting and further attempts → AgentLlmError 'aborted'. */
   readonly signal?: AbortSignal;

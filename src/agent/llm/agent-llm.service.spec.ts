@@ -105,6 +105,7 @@ describe('AgentLlmService (fake OpenAI server, core_config.json on disk)', () =>
     expect(endpointProblem({ model: 'm', baseUrl: ' ', apiKey: 'k' })).toBe('AGENT_URL_NOT_CONFIGURED');
     expect(endpointProblem({ model: 'm', baseUrl: 'https://x.test/v1', apiKey: '' })).toBe('AGENT_KEY_NOT_CONFIGURED');
     expect(endpointProblem({ model: 'm', baseUrl: 'http://localhost:11434/v1', apiKey: '' })).toBe('');
+    expect(endpointProblem({ model: ' ', baseUrl: 'https://x.test/v1', apiKey: 'k' })).toBe('AGENT_MODEL_NOT_CONFIGURED');
   });
 
   it('reads core_config.json on every call', async () => {
@@ -130,17 +131,31 @@ describe('AgentLlmService (fake OpenAI server, core_config.json on disk)', () =>
     fake.script.chat({ content: 'late', delayMs: 30_000 });
     const ctrl = new AbortController();
     const pending = llm.complete('summary', [{ role: 'user', content: 'x' }], { signal: ctrl.signal }).catch((e: unknown) => e);
-    setTimeout(() => ctrl.abort(), 50);
+    // Abort once the request is on the wire (the first call also loads the SDK, which takes a while).
+    await until(() => chats().length === 1);
+    ctrl.abort();
     expect(((await pending) as AgentLlmError).kind).toBe('aborted');
 
     fake.script.reset();
     fake.script.chat({ error: 503 });
+    const before = chats().length;
     const ctrl2 = new AbortController();
     const waiting = llm.complete('summary', [{ role: 'user', content: 'x' }], { signal: ctrl2.signal }).catch((e: unknown) => e);
-    await until(() => chats().length === 2);
+    await until(() => chats().length === before + 1);
     ctrl2.abort();
     expect(((await waiting) as AgentLlmError).kind).toBe('aborted');
-    expect(chats()).toHaveLength(2);
+    expect(chats()).toHaveLength(before + 1);
+
+    const gone = new AbortController();
+    gone.abort();
+    expect(((await llm.complete('summary', [{ role: 'user', content: 'x' }], { signal: gone.signal }).catch((e: unknown) => e)) as AgentLlmError).kind).toBe('aborted');
+    expect(chats()).toHaveLength(before + 1);
+  });
+
+  it('clamps a time limit beyond the timer range instead of timing out at once', async () => {
+    const llm = service();
+    fake.script.chat({ content: 'worth the wait', delayMs: 150 });
+    await expect(llm.complete('summary', [{ role: 'user', content: 'x' }], { timeoutMs: 3e9, attempts: 1 })).resolves.toBe('worth the wait');
   });
 
   it('readiness probes once with 5 tokens, shares the probe, caches it for the TTL and after invalidate() probes again', async () => {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { isLoopbackUrl } from '../../shared/config/api-providers.const';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import type { ModelApiConfig } from '../../shared/config/core-config.derive';
-import { CHAT_COMPLETION, ChatCompletionError, type ChatCompletionPort, type ChatEndpoint } from '../../shared/llm/chat-completion.port';
+import { CHAT_COMPLETION, ChatCompletionError, clampTimeoutMs, endpointGap, type ChatCompletionPort, type ChatEndpoint } from '../../shared/llm/chat-completion.port';
 import { AgentReason } from '../tasks/agent-status.snapshot';
 import {
   AgentLlmError,
@@ -12,6 +11,7 @@ import {
   type AgentModelTier,
   type ChatCompletionMessage,
 } from './agent-llm.port';
+import { abortedError, sleep, untilAborted } from './abort.util';
 import { parseJsonReply } from './json-reply.util';
 
 export interface AgentLlmServiceOptions {
@@ -31,6 +31,9 @@ export const AGENT_LLM_OPTIONS = Symbol('AGENT_LLM_OPTIONS');
 const DEFAULTS: AgentLlmServiceOptions = { retryDelaysMs: [1000, 2000], probeTtlMs: 60_000, probeTimeoutMs: 15_000, now: () => Date.now() };
 const DEFAULT_ATTEMPTS = 3;
 const MAX_ATTEMPTS = 5;
+/** Per-attempt time limit: default, and the most a caller may ask for. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+const MAX_TIMEOUT_MS = 10 * 60_000;
 
 interface Probe {
   readonly key: string;
@@ -39,12 +42,12 @@ interface Probe {
   at?: number;
 }
 
-/** Why `cfg` cannot be called, as a capability reason code ('' = usable; a loopback server needs no key). */
+const GAP_REASON = { model: AgentReason.ModelNotConfigured, url: AgentReason.UrlNotConfigured, key: AgentReason.KeyNotConfigured } as const;
+
+/** Why `cfg` cannot be called, as a capability reason code ('' = usable): isEndpointUsable's verdict, named. */
 export function endpointProblem(cfg: Pick<ModelApiConfig, 'model' | 'baseUrl' | 'apiKey'>): string {
-  if (!cfg.model.trim()) return AgentReason.ModelNotConfigured;
-  if (!cfg.baseUrl.trim()) return AgentReason.UrlNotConfigured;
-  if (!cfg.apiKey.trim() && !isLoopbackUrl(cfg.baseUrl)) return AgentReason.KeyNotConfigured;
-  return '';
+  const gap = endpointGap(cfg);
+  return gap ? GAP_REASON[gap] : '';
 }
 
 /** AgentLlmPort over core_config.json (read on every call) and the shared chat-completion adapter. */
@@ -66,13 +69,14 @@ export class AgentLlmService implements AgentLlmPort {
     const endpoint = await this.endpoint(tier);
     const attempts = Math.min(MAX_ATTEMPTS, Math.max(1, Math.floor(options.attempts ?? DEFAULT_ATTEMPTS)));
     const { signal } = options;
+    const timeoutMs = clampTimeoutMs(options.timeoutMs, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw aborted();
+      if (signal?.aborted) throw abortedError();
       try {
         const call = this.chat.complete(endpoint, messages, {
           temperature: options.temperature,
           maxTokens: options.maxTokens,
-          timeoutMs: options.timeoutMs,
+          timeoutMs,
           signal,
         });
         return await untilAborted(call, signal);
@@ -139,46 +143,11 @@ export class AgentLlmService implements AgentLlmPort {
   }
 }
 
-function aborted(): AgentLlmError {
-  return new AgentLlmError('the model call was cancelled', 'aborted');
-}
-
 function toAgentError(err: unknown, tier: AgentModelTier): AgentLlmError {
   if (!(err instanceof ChatCompletionError)) return new AgentLlmError(`${tier} model call failed: ${String((err as Error)?.message ?? err)}`, 'unreachable');
   const message = `${tier} model call failed: ${err.message}`;
+  if (err.kind === 'aborted') return new AgentLlmError(message, 'aborted');
   if (err.kind === 'timeout') return new AgentLlmError(message, 'timeout');
   if (err.retriable || err.kind === 'other') return new AgentLlmError(message, 'unreachable', undefined, err.status);
   return new AgentLlmError(message, 'status', undefined, err.status);
-}
-
-/** `promise`, or an 'aborted' AgentLlmError as soon as `signal` fires. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    // Handlers first: a call given up on must not end as an unhandled rejection.
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return untilAborted(
-    new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, Math.max(0, ms));
-      t.unref?.();
-      signal?.addEventListener('abort', () => clearTimeout(t), { once: true });
-    }),
-    signal,
-  );
 }

@@ -1,4 +1,4 @@
-import { MAX_JSON_REPLY_CHARS, parseJsonReply, stripThinking } from './json-reply.util';
+import { MAX_JSON_REPLY_CHARS, parseJsonReply, readText, stripThinking, truthy } from './json-reply.util';
 
 describe('parseJsonReply', () => {
   it('parses plain JSON objects and arrays', () => {
@@ -16,6 +16,15 @@ describe('parseJsonReply', () => {
     expect(parseJsonReply('<think>maybe {"wrong": true}</think>{"right": true}')).toEqual({ right: true });
     expect(parseJsonReply('still reasoning [1] ...</think>\n{"done": true, "answer": "ok"}')).toEqual({ done: true, answer: 'ok' });
     expect(stripThinking('<THINK>x</THINK>y')).toBe('y');
+    expect(stripThinking('reasoning</THINK>answer')).toBe('answer');
+  });
+
+  it('drops an unclosed <think> block to the end of the reply', () => {
+    expect(stripThinking('<think>Okay, the user wants {"a": 1}')).toBe('');
+    expect(stripThinking('Sure.<think>maybe more')).toBe('Sure.');
+    expect(stripThinking('<think>a</think>kept<think>cut off')).toBe('kept');
+    expect(() => parseJsonReply('<think>Okay, so the answer is {"has_task": true}')).toThrow(Error);
+    expect(parseJsonReply('{"has_task": false}<think>second thoughts {"has_task": true}')).toEqual({ has_task: false });
   });
 
   it('finds the first balanced value in prose, respecting brackets inside strings', () => {
@@ -31,6 +40,12 @@ describe('parseJsonReply', () => {
     for (const reply of ['', '   ', 'no json here', 'true', '"a string"', '{"unterminated": ', '<think>{"a": 1}</think>']) {
       expect(() => parseJsonReply(reply)).toThrow(Error);
     }
+  });
+
+  it('reads yes/no and text fields tolerantly', () => {
+    for (const v of [true, 1, 'true', ' True ', 'yes', 'YES', '1']) expect(truthy(v)).toBe(true);
+    for (const v of [false, 0, 2, 'false', 'no', '', null, undefined, {}, ['true']]) expect(truthy(v)).toBe(false);
+    expect([readText('  a  '), readText(5), readText(Number.NaN), readText(null), readText({})]).toEqual(['a', '5', '', '', '']);
   });
 
   it('examines a bounded prefix of a huge reply', () => {

@@ -4,12 +4,16 @@
  * stripping a leading fence (as N.E.K.O. does) we look for the first balanced JSON object or array.
  */
 
+import { boundCodePoints } from '../../shared/text/bounded-text.util';
+
 /** Longest reply examined; a runaway model must not make the scan expensive. */
 export const MAX_JSON_REPLY_CHARS = 100_000;
 /** At most this many opening brackets are tried as the start of a value. */
 const MAX_START_CANDIDATES = 64;
 
 const THINK_BLOCK = /<think>[\s\S]*?<\/think>/gi;
+const CLOSE_TAG = /<\/think>/gi;
+const OPEN_TAG = /<think>/i;
 const FENCE = /```[a-zA-Z0-9_-]*[ \t]*\r?\n?([\s\S]*?)```/g;
 
 /** The first JSON object or array in `text`. Throws an Error when there is none. */
@@ -27,15 +31,33 @@ export function parseJsonReply(text: string): unknown {
   }
   const found = firstBalancedValue(cleaned);
   if (found.ok) return found.value;
-  throw new Error(`no JSON object or array in the reply: ${cleaned.slice(0, 80)}`);
+  throw new Error(`no JSON object or array in the reply: ${boundCodePoints(cleaned, 80)}`);
 }
 
-/** Removes `<think>…</think>` blocks; a reply that starts mid-reasoning (only a closing tag) keeps what follows it. */
+/**
+ * Removes reasoning: `<think>…</think>` blocks; a reply that starts mid-reasoning (only a closing tag)
+ * keeps what follows it; an unclosed `<think>` (the model ran out of tokens while reasoning) drops
+ * everything from it to the end, since none of that is the answer.
+ */
 export function stripThinking(text: string): string {
   let out = text.replace(THINK_BLOCK, '');
-  const close = out.lastIndexOf('</think>');
-  if (close >= 0) out = out.slice(close + '</think>'.length);
+  const close = [...out.matchAll(CLOSE_TAG)].pop();
+  if (close?.index !== undefined) out = out.slice(close.index + close[0].length);
+  const open = out.search(OPEN_TAG);
+  if (open >= 0) out = out.slice(0, open);
   return out;
+}
+
+/** A field of a JSON answer as a yes/no: models write true, "true", "True", "yes", 1, "1" … */
+export function truthy(v: unknown): boolean {
+  if (v === true || v === 1) return true;
+  return typeof v === 'string' && ['true', 'yes', '1'].includes(v.trim().toLowerCase());
+}
+
+/** A field of a JSON answer as text: a string (trimmed) or a finite number; '' for anything else. */
+export function readText(v: unknown): string {
+  if (typeof v === 'string') return v.trim();
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false };

@@ -2,6 +2,7 @@
  * Prompts of the per-channel assessments (spec §7.4.2 / §8.6), in our own words. Each asks one
  * channel's question and a JSON object only; the analyzer reads the answers tolerantly.
  */
+import { boundLine } from '../../shared/text/bounded-text.util';
 import type { ChannelAction } from '../adapters/agent-channel.port';
 import type { ChatCompletionMessage } from '../llm/agent-llm.port';
 
@@ -12,15 +13,11 @@ const TOOL_DESCRIPTION_LIMIT = 300;
 const PARAM_DESCRIPTION_LIMIT = 120;
 const MAX_PARAMS = 20;
 
-const clip = (text: string, max: number): string => {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
-};
 
 function typeOf(schema: unknown): string {
   if (!schema || typeof schema !== 'object') return 'any';
   const s = schema as Record<string, unknown>;
-  if (Array.isArray(s.enum)) return `one of ${clip(s.enum.map((v) => JSON.stringify(v)).join(', '), 80)}`;
+  if (Array.isArray(s.enum)) return `one of ${boundLine(s.enum.map((v) => JSON.stringify(v)).join(', '), 80)}`;
   if (typeof s.type === 'string') return s.type === 'array' && s.items ? `array of ${typeOf(s.items)}` : s.type;
   if (Array.isArray(s.type)) return s.type.filter((t) => typeof t === 'string').join('|') || 'any';
   return 'any';
@@ -28,13 +25,13 @@ function typeOf(schema: unknown): string {
 
 /** `- name: description` plus `    - param: type (required|optional) — description` lines. */
 export function describeAction(action: ChannelAction): string {
-  const lines = [`- ${action.name}: ${clip(action.description || '(no description)', TOOL_DESCRIPTION_LIMIT)}`];
+  const lines = [`- ${action.name}: ${boundLine(action.description || '(no description)', TOOL_DESCRIPTION_LIMIT)}`];
   const schema = action.inputSchema ?? {};
   const props = schema.properties && typeof schema.properties === 'object' ? (schema.properties as Record<string, unknown>) : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
   for (const [name, prop] of Object.entries(props).slice(0, MAX_PARAMS)) {
     const desc = prop && typeof prop === 'object' && typeof (prop as Record<string, unknown>).description === 'string' ? (prop as { description: string }).description : '';
-    lines.push(`    - ${name}: ${typeOf(prop)} (${required.has(name) ? 'required' : 'optional'})${desc ? ` — ${clip(desc, PARAM_DESCRIPTION_LIMIT)}` : ''}`);
+    lines.push(`    - ${name}: ${typeOf(prop)} (${required.has(name) ? 'required' : 'optional'})${desc ? ` — ${boundLine(desc, PARAM_DESCRIPTION_LIMIT)}` : ''}`);
   }
   return lines.join('\n');
 }

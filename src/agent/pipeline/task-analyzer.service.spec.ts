@@ -15,11 +15,13 @@ class StubChannel implements AgentChannelAdapter {
   constructor(
     readonly channel: AgentChannel,
     private readonly actions: ChannelAction[] = [],
+    private readonly hang = false,
   ) {}
   readiness() {
     return Promise.resolve({ ready: true, reason: '' });
   }
   describe(): Promise<ChannelDescription> {
+    if (this.hang) return new Promise(() => undefined);
     return Promise.resolve({ channel: this.channel, actions: this.actions, problems: [] });
   }
   execute(_request: ChannelRequest): Promise<ChannelResult> {
@@ -165,6 +167,26 @@ describe('TaskAnalyzerService (fake OpenAI summary tier)', () => {
     const pending = analyzer.analyze(input('open notepad'), [desktop], ctrl.signal);
     setTimeout(() => ctrl.abort(), 50);
     expect(await pending).toEqual({ decision: null, reason: 'ComputerUse: cancelled', errors: [] });
+  });
+
+  it('a hanging MCP describe() ends at its time limit as an assessment error, or at once when cancelled', async () => {
+    const stuck = new StubChannel('mcp', [ADD], true);
+    analyzer.describeTimeoutMs = 50;
+    const out = await analyzer.analyze(input('add 2 and 3'), [stuck, desktop]);
+    expect(out.decision).toBeNull();
+    expect(out.errors).toEqual(['MCP assessment failed: listing the MCP tools took longer than 50 ms']);
+    expect(out.reason).toMatch(/^MCP: Assessment error: listing the MCP tools took longer than 50 ms \| ComputerUse: /);
+
+    analyzer.describeTimeoutMs = 60_000;
+    const ctrl = new AbortController();
+    const pending = analyzer.analyze(input('add 2 and 3'), [stuck], ctrl.signal);
+    ctrl.abort();
+    expect(await pending).toEqual({ decision: null, reason: 'MCP: cancelled', errors: [] });
+  });
+
+  it('accepts the same yes/no spellings for every field', async () => {
+    answers.desktop = { has_task: 'yes', can_execute: 1, task_description: 'open notepad' };
+    expect((await analyzer.analyze(input('open notepad'), [desktop])).decision).toMatchObject({ channel: 'computer_use', description: 'open notepad' });
   });
 });
 

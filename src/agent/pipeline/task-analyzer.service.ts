@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { boundCodePoints } from '../../shared/text/bounded-text.util';
 import type { AgentChannel, AgentChannelAdapter, ChannelAction, ChannelRequest } from '../adapters/agent-channel.port';
+import { withinTime } from '../llm/abort.util';
 import { AGENT_LLM, AgentLlmError, type AgentLlmPort, type ChatCompletionMessage } from '../llm/agent-llm.port';
+import { readText, truthy } from '../llm/json-reply.util';
 import { browserUseAssessment, computerUseAssessment, mcpAssessment, toolCatalogue } from './task-analyzer.prompts';
 
 export interface AnalyzeInput {
@@ -33,6 +36,8 @@ const MESSAGE_LIMIT = 2_000;
 const DESCRIPTION_LIMIT = 500;
 const REASON_LIMIT = 300;
 const MAX_TOKENS: Record<AgentChannel, number> = { mcp: 600, browser_use: 400, computer_use: 400 };
+/** Longest wait for the MCP channel's describe() in the analyzer and the planner (a hung server must not hold them). */
+export const DESCRIBE_TIMEOUT_MS = 20_000;
 
 interface Assessment {
   channel: AgentChannel;
@@ -41,25 +46,20 @@ interface Assessment {
   error?: string;
 }
 
-const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
-/** Models write booleans as true, "true", "True", 1 … */
-const yes = (v: unknown): boolean => v === true || v === 1 || (typeof v === 'string' && ['true', 'yes', '1'].includes(v.trim().toLowerCase()));
-
 /** `LATEST_USER_REQUEST: …` then the last 10 non-empty messages as `role: text` (spec §8.6); '' without a user text. */
 export function renderConversation(messages: AnalyzeInput['messages']): string {
   const latest = latestUserText(messages);
   if (!latest) return '';
   const lines = usableMessages(messages)
     .slice(-MAX_MESSAGES)
-    .map((m) => `${m.role}: ${clip(m.text.trim(), MESSAGE_LIMIT)}`);
+    .map((m) => `${m.role}: ${boundCodePoints(m.text.trim(), MESSAGE_LIMIT)}`);
   return `LATEST_USER_REQUEST: ${latest}\n\n${lines.join('\n')}`;
 }
 
 /** The last non-empty user text (bounded), '' when there is none. */
 export function latestUserText(messages: AnalyzeInput['messages']): string {
   const latest = [...usableMessages(messages)].reverse().find((m) => m.role === 'user');
-  return latest ? clip(latest.text.trim(), MESSAGE_LIMIT) : '';
+  return latest ? boundCodePoints(latest.text.trim(), MESSAGE_LIMIT) : '';
 }
 
 function usableMessages(messages: AnalyzeInput['messages']): AnalyzeInput['messages'] {
@@ -96,6 +96,8 @@ export function resolveAction(name: string, actions: readonly ChannelAction[]): 
 @Injectable()
 export class TaskAnalyzerService {
   private readonly logger = new Logger('TaskAnalyzer');
+  /** Longest wait for the MCP channel's describe() (tests shorten it). */
+  describeTimeoutMs = DESCRIBE_TIMEOUT_MS;
 
   constructor(@Inject(AGENT_LLM) private readonly llm: AgentLlmPort) {}
 
@@ -110,7 +112,7 @@ export class TaskAnalyzerService {
     const reason = assessments.map((a) => `${LABEL[a.channel]}: ${a.reason}`).join(' | ');
     const errors = assessments.flatMap((a) => (a.error ? [a.error] : []));
     this.logger.log(
-      `analysis for ${input.lanlan_name}: ${decision ? `${decision.channel}${decision.plan ? ' (plan)' : ''} "${clip(decision.description, 80)}"` : 'no task'} — ${clip(reason, 400)}`,
+      `analysis for ${input.lanlan_name}: ${decision ? `${decision.channel}${decision.plan ? ' (plan)' : ''} "${boundCodePoints(decision.description, 80)}"` : 'no task'} — ${boundCodePoints(reason, 400)}`,
     );
     return { decision, reason, errors };
   }
@@ -121,7 +123,7 @@ export class TaskAnalyzerService {
       let messages: ChatCompletionMessage[];
       let actions: ChannelAction[] = [];
       if (channel === 'mcp') {
-        actions = (await adapter.describe()).actions;
+        actions = (await withinTime(adapter.describe(), this.describeTimeoutMs, 'listing the MCP tools', signal)).actions;
         if (actions.length === 0) return { channel, decision: null, reason: 'no tools available' };
         messages = mcpAssessment(conversation, toolCatalogue(actions));
       } else {
@@ -132,7 +134,7 @@ export class TaskAnalyzerService {
       return read(channel, raw as Record<string, unknown>, actions, fallback);
     } catch (err) {
       if (signal?.aborted || (err instanceof AgentLlmError && err.kind === 'aborted')) return { channel, decision: null, reason: 'cancelled' };
-      const message = clip(err instanceof Error ? err.message : String(err), REASON_LIMIT);
+      const message = boundCodePoints(err instanceof Error ? err.message : String(err), REASON_LIMIT);
       this.logger.warn(`${LABEL[channel]} assessment failed: ${message}`);
       return { channel, decision: null, reason: `Assessment error: ${message}`, error: `${LABEL[channel]} assessment failed: ${message}` };
     }
@@ -140,17 +142,17 @@ export class TaskAnalyzerService {
 }
 
 function read(channel: AgentChannel, r: Record<string, unknown>, actions: readonly ChannelAction[], fallback: string): Assessment {
-  const hasTask = yes(r.has_task);
-  const reason = clip(str(r.reason) || (hasTask ? 'task found' : 'no task'), REASON_LIMIT);
+  const hasTask = truthy(r.has_task);
+  const reason = boundCodePoints(readText(r.reason) || (hasTask ? 'task found' : 'no task'), REASON_LIMIT);
   if (!hasTask) return { channel, decision: null, reason };
-  if (!yes(r.can_execute)) return { channel, decision: null, reason: `${reason} (cannot execute)` };
-  const description = clip(str(r.task_description) || fallback, DESCRIPTION_LIMIT);
+  if (!truthy(r.can_execute)) return { channel, decision: null, reason: `${reason} (cannot execute)` };
+  const description = boundCodePoints(readText(r.task_description) || fallback, DESCRIPTION_LIMIT);
   const planned = (): Assessment => ({ channel, reason, decision: { channel, description, request: { instruction: description }, plan: true, reason } });
   if (channel !== 'mcp') return { channel, reason, decision: { channel, description, request: { instruction: description }, plan: false, reason } };
-  if (yes(r.multi_step)) return planned();
-  const name = str(r.tool_name);
+  if (truthy(r.multi_step)) return planned();
+  const name = readText(r.tool_name);
   const action = resolveAction(name, actions);
-  if (!action) return { channel, decision: null, reason: `${reason} (${name ? `unknown tool "${clip(name, 80)}"` : 'no tool name'})` };
+  if (!action) return { channel, decision: null, reason: `${reason} (${name ? `unknown tool "${boundCodePoints(name, 80)}"` : 'no tool name'})` };
   const args = readToolArgs(r.tool_args);
   if (!args) return { channel, decision: null, reason: `${reason} (tool_args is not a JSON object)` };
   return { channel, reason, decision: { channel, description, request: { action, args }, plan: false, reason } };

@@ -8,8 +8,11 @@ import {
   type ChannelRequest,
   type ChannelResult,
 } from '../adapters/agent-channel.port';
+import { clampTimeoutMs } from '../../shared/llm/chat-completion.port';
+import { untilAborted, withinTime } from '../llm/abort.util';
 import { AGENT_LLM, AgentLlmError, type AgentLlmPort } from '../llm/agent-llm.port';
-import { readToolArgs, resolveAction } from './task-analyzer.service';
+import { readText, truthy } from '../llm/json-reply.util';
+import { DESCRIBE_TIMEOUT_MS, readToolArgs, resolveAction } from './task-analyzer.service';
 import { plannerCatalogue, plannerMessages, renderHistory, type PlanHistoryEntry } from './task-planner.prompts';
 
 export interface PlanStepRecord {
@@ -34,6 +37,8 @@ export interface PlanRunOptions {
 
 export const PLAN_DEFAULTS = { maxSteps: 6, timeoutMs: 180_000 } as const;
 const MAX_STEPS_CAP = 20;
+/** Longest plan a caller may ask for (a larger timeoutMs is clamped; setTimeout cannot wait past 2^31−1 ms). */
+export const MAX_PLAN_TIMEOUT_MS = 30 * 60_000;
 /** Consecutive answers that were no JSON or no valid step before the plan is given up. */
 export const MAX_INVALID_ANSWERS = 2;
 const INSTRUCTION_LIMIT = 2_000;
@@ -43,9 +48,6 @@ type Next =
   | { kind: 'done'; answer: string; failed: boolean }
   | { kind: 'step'; channel: AgentChannel; request: ChannelRequest; what: string }
   | { kind: 'invalid'; why: string };
-
-const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
-const yes = (v: unknown): boolean => v === true || (typeof v === 'string' && v.trim().toLowerCase() === 'true');
 
 /**
  * Multi-step tasks: each round one summary-tier JSON call picks the next step (or finishes), the step runs
@@ -57,12 +59,14 @@ const yes = (v: unknown): boolean => v === true || (typeof v === 'string' && v.t
 @Injectable()
 export class TaskPlannerService {
   private readonly logger = new Logger('TaskPlanner');
+  /** Longest wait for the MCP channel's describe() (tests shorten it). */
+  describeTimeoutMs = DESCRIBE_TIMEOUT_MS;
 
   constructor(@Inject(AGENT_LLM) private readonly llm: AgentLlmPort) {}
 
   async run(goal: string, channels: readonly AgentChannelAdapter[], options: PlanRunOptions = {}): Promise<PlanOutcome> {
     const maxSteps = Math.min(MAX_STEPS_CAP, Math.max(1, Math.floor(options.maxSteps ?? PLAN_DEFAULTS.maxSteps)));
-    const timeoutMs = Math.max(1, options.timeoutMs ?? PLAN_DEFAULTS.timeoutMs);
+    const timeoutMs = clampTimeoutMs(options.timeoutMs, PLAN_DEFAULTS.timeoutMs, MAX_PLAN_TIMEOUT_MS);
     const ctrl = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -102,9 +106,22 @@ export class TaskPlannerService {
     const byChannel = new Map<AgentChannel, AgentChannelAdapter>();
     for (const a of channels) if (!byChannel.has(a.channel)) byChannel.set(a.channel, a);
     const mcp = byChannel.get('mcp');
-    const mcpActions: ChannelAction[] = mcp ? await mcp.describe().then((d) => d.actions, () => []) : [];
+    let mcpActions: ChannelAction[] = [];
+    let mcpProblem = '';
+    if (mcp) {
+      try {
+        mcpActions = (await withinTime(mcp.describe(), this.describeTimeoutMs, 'listing the MCP tools', signal)).actions;
+      } catch (err) {
+        if (signal.aborted) return stopped();
+        // The other channels may still reach the goal; the plan goes on without MCP tools.
+        mcpProblem = boundText((err as Error).message, 200);
+        this.logger.warn(`plan without MCP tools: ${mcpProblem}`);
+      }
+    }
     const free = FREE_CHANNELS.filter((c) => byChannel.has(c));
-    if (mcpActions.length === 0 && free.length === 0) return unfinished('no channel can run this plan', history, steps, 'no channel available');
+    if (mcpActions.length === 0 && free.length === 0) {
+      return unfinished('no channel can run this plan', history, steps, mcpProblem ? `no channel available (${mcpProblem})` : 'no channel available');
+    }
     const catalogue = plannerCatalogue(mcpActions, free);
     let invalid = 0;
     let note: string | undefined;
@@ -154,8 +171,12 @@ export class TaskPlannerService {
     const adapter = byChannel.get(next.channel);
     let result: ChannelResult;
     try {
+      // Raced against the signal as well: the plan's time limit holds even if a channel ignores it.
       result = adapter
-        ? await adapter.execute(next.request, { signal, onProgress: (p) => options.onProgress?.({ stage: p.stage, message: p.message, step: index, step_total }) })
+        ? await untilAborted(
+            adapter.execute(next.request, { signal, onProgress: (p) => options.onProgress?.({ stage: p.stage, message: p.message, step: index, step_total }) }),
+            signal,
+          )
         : { success: false, summary: '', detail: '', error: `channel ${next.channel} is not available` };
     } catch (err) {
       result = { success: false, summary: '', detail: '', error: (err as Error).message };
@@ -176,10 +197,10 @@ export class TaskPlannerService {
 function readNext(raw: unknown, mcpActions: readonly ChannelAction[], free: readonly AgentChannel[]): Next {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { kind: 'invalid', why: 'the reply must be one JSON object' };
   const r = raw as Record<string, unknown>;
-  if (yes(r.done)) return { kind: 'done', answer: str(r.answer) || str(r.result), failed: yes(r.failed) };
-  const channel = (str(r.channel) || (r.action !== undefined ? 'mcp' : '')).toLowerCase();
+  if (truthy(r.done)) return { kind: 'done', answer: readText(r.answer) || readText(r.result), failed: truthy(r.failed) };
+  const channel = (readText(r.channel) || (r.action !== undefined ? 'mcp' : '')).toLowerCase();
   if (channel === 'mcp') {
-    const name = str(r.action) || str(r.tool_name);
+    const name = readText(r.action) || readText(r.tool_name);
     const action = resolveAction(name, mcpActions);
     if (!action) return { kind: 'invalid', why: `unknown MCP action "${boundText(name, 80)}"; use a tool name exactly as listed` };
     const args = readToolArgs(r.args ?? r.tool_args);
@@ -188,7 +209,7 @@ function readNext(raw: unknown, mcpActions: readonly ChannelAction[], free: read
   }
   const freeChannel = free.find((c) => c === channel);
   if (freeChannel) {
-    const instruction = boundText(str(r.instruction), INSTRUCTION_LIMIT);
+    const instruction = boundText(readText(r.instruction), INSTRUCTION_LIMIT);
     if (!instruction) return { kind: 'invalid', why: `"${freeChannel}" needs an "instruction"` };
     return { kind: 'step', channel: freeChannel, request: { instruction }, what: boundText(instruction, 200) };
   }

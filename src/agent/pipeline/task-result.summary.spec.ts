@@ -7,7 +7,9 @@ import { dataFolderAt } from '../../shared/data/data-folder';
 import { OpenAiChatCompletionAdapter } from '../../shared/llm/openai-chat-completion.adapter';
 import type { ChannelResult } from '../adapters/agent-channel.port';
 import { AgentLlmService } from '../llm/agent-llm.service';
-import { TaskResultAnalyzer, boundCodePoints, codePointLength, taskResultEvent, type TaskResultInput } from './task-result.summary';
+import { boundCodePoints, codePointLength } from '../../shared/text/bounded-text.util';
+import { UNTRUSTED_CLOSE, UNTRUSTED_OPEN, UNTRUSTED_RULE } from '../llm/untrusted-text.util';
+import { TaskResultAnalyzer, taskResultEvent, type TaskResultInput } from './task-result.summary';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
 const base = (result: ChannelResult, extra: Partial<TaskResultInput> = {}): TaskResultInput => ({
@@ -37,6 +39,7 @@ describe('taskResultEvent', () => {
     });
     expect(taskResultEvent(base({ success: true, summary: '', detail: '' })).summary).toBe('你的任务"查一下明天上海的天气"已完成');
     expect(taskResultEvent(base({ success: true, summary: '', detail: '' }, { description: '  ' })).summary).toBe('任务已完成');
+    expect(taskResultEvent(base({ success: true, summary: '', detail: '明天多云' }, { description: '' })).summary).toBe('你的任务已完成：明天多云');
     expect(taskResultEvent(base({ success: true, summary: 'MCP tool calc/add succeeded: 5', detail: '' })).summary).toBe(
       '你的任务"查一下明天上海的天气"已完成：MCP tool calc/add succeeded: 5',
     );
@@ -47,8 +50,17 @@ describe('taskResultEvent', () => {
     expect(failed).toMatchObject({ status: 'failed', success: false, summary: '你的任务"查一下明天上海的天气"执行失败：page did not load', error_message: 'page did not load' });
     expect(failed.text).toBe(failed.summary);
     const partial = taskResultEvent(base({ success: false, summary: '', detail: 'found 2 of 3 results', error: 'timed out' }));
-    expect(partial).toMatchObject({ status: 'partial', detail: 'found 2 of 3 results' });
+    expect(partial).toMatchObject({
+      status: 'partial',
+      success: false,
+      summary: '你的任务"查一下明天上海的天气"已结束：found 2 of 3 results',
+      detail: 'found 2 of 3 results',
+      error_message: 'timed out',
+    });
+    const partialNoDesc = taskResultEvent(base({ success: false, summary: 'ignored', detail: 'found 2\nof 3', error: 'timed out' }, { description: '' }));
+    expect(partialNoDesc).toMatchObject({ status: 'partial', summary: '你的任务已结束：found 2 of 3', error_message: 'timed out' });
     expect(taskResultEvent(base({ success: false, summary: '', detail: '' }, { description: '' })).summary).toBe('任务执行失败');
+    expect(taskResultEvent(base({ success: false, summary: '', detail: '', error: 'no network' }, { description: '' })).summary).toBe('任务执行失败：no network');
     const cancelled = taskResultEvent(base({ success: false, summary: '', detail: '', error: 'cancelled' }, { cancelled: true }));
     expect(cancelled).toMatchObject({ summary: '你的任务"查一下明天上海的天气"已取消', status: 'failed', success: false, error_message: 'cancelled' });
   });
@@ -59,10 +71,9 @@ describe('taskResultEvent', () => {
     expect(codePointLength(ev.detail)).toBe(1500);
     expect(codePointLength(ev.error_message ?? '')).toBe(500);
     expect(codePointLength(ev.summary)).toBe(500);
-    expect(ev.summary.startsWith(`你的任务"${'😀'.repeat(49)}…"执行失败：`)).toBe(true);
+    expect(ev.summary.startsWith(`你的任务"${'😀'.repeat(49)}…"已结束：😀😀`)).toBe(true);
+    expect(ev.status).toBe('partial');
     expect(ev.summary).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
-    expect(boundCodePoints('abc', 3)).toBe('abc');
-    expect(boundCodePoints('abcd', 3)).toBe('ab…');
   });
 });
 
@@ -96,8 +107,19 @@ describe('TaskResultAnalyzer (fake OpenAI summary tier)', () => {
     expect(ev.detail).toBe(long);
     const [system, user] = chats()[0].body!.messages as Array<{ content: string }>;
     expect(system.content).toContain('same language as the task description');
+    expect(system.content).toContain(UNTRUSTED_RULE);
     expect(user.content).toContain('Task description: 查一下明天上海的天气');
+    expect(user.content).toContain(`Result:\n${UNTRUSTED_OPEN}\n明天上海多云转晴`);
+    expect(user.content.endsWith(`${UNTRUSTED_CLOSE}`)).toBe(true);
     expect(user.content).toContain('最高气温 18 度');
+  });
+
+  it('falls back to the template when the model only reasoned (unclosed <think>) or said nothing', async () => {
+    fake.script.chat({ content: '<think>Okay, the user wants the weather, let me' }, { content: '“”' });
+    const template = boundCodePoints(`你的任务"查一下明天上海的天气"已完成：${long}`, 500);
+    expect((await analyzer.summarize(base({ success: true, summary: '', detail: long }))).summary).toBe(template);
+    expect((await analyzer.summarize(base({ success: true, summary: '', detail: long }))).summary).toBe(template);
+    expect(chats()).toHaveLength(2);
   });
 
   it('uses the template for short details, failures and a failing model', async () => {

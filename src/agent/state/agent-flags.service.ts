@@ -1,30 +1,79 @@
 import { Injectable } from '@nestjs/common';
 
-/** The four channel switches of spec §8.1; all off until the user enables one. */
+/**
+ * The channel switches: the four of spec §8.1 plus V0's `mcp_enabled` (we keep the MCP channel).
+ * All off until the user enables one.
+ */
 export interface AgentFlags {
+  mcp_enabled: boolean;
   computer_use_enabled: boolean;
   browser_use_enabled: boolean;
   user_plugin_enabled: boolean;
   openfang_enabled: boolean;
 }
 
-/** Owner of the agent's switches (the analyzer master switch and the per-channel flags). */
+export type AgentFlagKey = keyof AgentFlags;
+
+export const AGENT_FLAG_KEYS: readonly AgentFlagKey[] = ['mcp_enabled', 'computer_use_enabled', 'browser_use_enabled', 'user_plugin_enabled', 'openfang_enabled'];
+
+export function isAgentFlagKey(key: unknown): key is AgentFlagKey {
+  return typeof key === 'string' && (AGENT_FLAG_KEYS as readonly string[]).includes(key);
+}
+
+const ALL_OFF: AgentFlags = { mcp_enabled: false, computer_use_enabled: false, browser_use_enabled: false, user_plugin_enabled: false, openfang_enabled: false };
+
+/** Largest analyzer profile kept (it is opaque and only echoed back). */
+export const MAX_PROFILE_BYTES = 16 * 1024;
+
+/**
+ * Owner of the agent's switches: the analyzer master switch ("agent on", off at start as in spec §7.1),
+ * its opaque profile, and the per-channel flags. Pure state; AgentStatusService adds the checks and events.
+ */
 @Injectable()
 export class AgentFlagsService {
-  private flags: AgentFlags = {
-    computer_use_enabled: false,
-    browser_use_enabled: false,
-    user_plugin_enabled: false,
-    openfang_enabled: false,
-  };
-  analyzerEnabled = true;
+  private flags: AgentFlags = { ...ALL_OFF };
+  private analyzer = false;
+  private analyzerProfile: Record<string, unknown> = {};
+
+  get analyzerEnabled(): boolean {
+    return this.analyzer;
+  }
+
+  get profile(): Record<string, unknown> {
+    return { ...this.analyzerProfile };
+  }
 
   get(): AgentFlags {
     return { ...this.flags };
   }
 
-  set(patch: Partial<AgentFlags>): AgentFlags {
-    this.flags = { ...this.flags, ...patch };
+  /** Applies the boolean entries of `patch` (anything else is ignored); returns the new flags. */
+  set(patch: Partial<Record<AgentFlagKey, unknown>>): AgentFlags {
+    for (const key of AGENT_FLAG_KEYS) {
+      const value = patch[key];
+      if (typeof value === 'boolean') this.flags[key] = value;
+    }
     return this.get();
+  }
+
+  clear(): AgentFlags {
+    this.flags = { ...ALL_OFF };
+    return this.get();
+  }
+
+  /** Switches the analyzer; enabling stores `profile` (a plain object, bounded), disabling clears it. */
+  setAnalyzer(enabled: boolean, profile?: unknown): void {
+    this.analyzer = enabled;
+    this.analyzerProfile = enabled ? boundedProfile(profile) : {};
+  }
+}
+
+function boundedProfile(profile: unknown): Record<string, unknown> {
+  if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) return {};
+  try {
+    const text = JSON.stringify(profile);
+    return Buffer.byteLength(text, 'utf8') <= MAX_PROFILE_BYTES ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }

@@ -1,7 +1,7 @@
 import type { AgentFlags } from '../state/agent-flags.service';
 import type { ActiveTaskView } from './task-registry.types';
 
-/** Capability reason codes of spec §8.4 (empty string = ready). */
+/** Capability reason codes of spec §8.4 plus two for MCP (empty string = ready). */
 export const AgentReason = {
   PrecheckPending: 'AGENT_PRECHECK_PENDING',
   ModelNotConfigured: 'AGENT_MODEL_NOT_CONFIGURED',
@@ -15,6 +15,10 @@ export const AgentReason = {
   PluginServerError: 'AGENT_PLUGIN_SERVER_ERROR',
   OpenfangDaemonUnreachable: 'AGENT_OPENFANG_DAEMON_UNREACHABLE',
   LlmUnreachable: 'AGENT_LLM_UNREACHABLE',
+  /** Ours (the kept V0 MCP channel): mcp.json is unreadable or every entry in it is invalid. */
+  McpConfigInvalid: 'AGENT_MCP_CONFIG_INVALID',
+  /** Ours: servers are configured but none could be reached or none offers a tool. */
+  McpUnreachable: 'AGENT_MCP_UNREACHABLE',
 } as const;
 export type AgentReasonCode = (typeof AgentReason)[keyof typeof AgentReason];
 const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.values(AgentReason));

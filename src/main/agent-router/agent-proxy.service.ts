@@ -6,7 +6,7 @@ import { answer, failure, type WireAnswer } from '../memory-router/peer-answer.u
 import { taskStatusAnswer, taskStatusFailure } from './agent-task-status.util';
 
 /** Time-outs of N.E.K.O.'s agent_router.py (seconds there). */
-export const AGENT_TIMEOUTS = { flags: 700, health: 700, availability: 1500, tasks: 2500, task: 1500, admin: 5000, slow: 5000 } as const;
+export const AGENT_TIMEOUTS = { flags: 700, health: 700, availability: 1500, tasks: 2500, task: 1500, admin: 5000, slow: 5000, state: 1500, command: 8000 } as const;
 
 type Outcome = { readonly res: PeerResponse; readonly json: unknown } | { readonly error: string };
 
@@ -83,6 +83,31 @@ export class AgentProxyService {
     // [QUIRK] fixed: 502 (the agent is down), not the original's 500; same body.
     if ('error' in o) return answer({ success: false, error: `Failed to execute admin control: ${o.error}` }, 502);
     return o.res.ok ? answer(o.json) : answer({ success: false, error: `tool_server responded ${o.res.status}` }, 502);
+  }
+
+  /** V1 `GET /agent/state`: the agent's status snapshot. */
+  async state(): Promise<WireAnswer> {
+    const o = await this.call('/agent/state', { timeoutMs: AGENT_TIMEOUTS.state });
+    if ('error' in o) return answer({ success: false, error: `proxy error: ${o.error}` }, 502);
+    return o.res.ok ? answer(o.json) : answer({ success: false, error: `tool_server responded ${o.res.status}` }, 502);
+  }
+
+  /** V1 `POST /agent/command` (8 s); the agent's own 4xx answers (unknown command …) pass through. */
+  async command(body: unknown): Promise<WireAnswer> {
+    return this.passClientErrors(await this.call('/agent/command', { method: 'POST', body, timeoutMs: AGENT_TIMEOUTS.command }));
+  }
+
+  /** V1 `POST /tasks/{id}/cancel`; 404 for an unknown task passes through. */
+  async cancelTask(id: string): Promise<WireAnswer> {
+    if (id === '.' || id === '..') return answer({ success: false, error: 'tool_server responded 404' }, 502);
+    return this.passClientErrors(await this.call(`/tasks/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {}, timeoutMs: AGENT_TIMEOUTS.task }));
+  }
+
+  private passClientErrors(o: Outcome): WireAnswer {
+    if ('error' in o) return answer({ success: false, error: `proxy error: ${o.error}` }, 502);
+    if (o.res.ok) return answer(o.json);
+    if (o.res.status >= 400 && o.res.status < 500 && o.json !== undefined) return answer(o.json, o.res.status);
+    return answer({ success: false, error: `tool_server responded ${o.res.status}` }, 502);
   }
 
   /** V0 `GET /capabilities` (MCP tools). */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { wireBody } from '../http/wire-body.pipe';
 import { send } from '../memory-router/peer-answer.util';
-import { AdminControlDto, AgentFlagsDto, AvailabilityDto, NotifyTaskResultDto, SuccessAnswerDto, TaskStatusDto } from './agent-router.dto';
+import { AdminControlDto, AgentCommandDto, AgentFlagsDto, AvailabilityDto, NotifyTaskResultDto, SuccessAnswerDto, TaskStatusDto } from './agent-router.dto';
 import { AgentProxyService } from './agent-proxy.service';
 import { AgentRouterService } from './agent-router.service';
 
@@ -34,6 +34,23 @@ export class AgentRouterController {
   @ApiResponse({ status: 502, description: '{"success": false, "error": "tool_server down"}' })
   async flags(): Promise<unknown> {
     return send(await this.proxy.flags());
+  }
+
+  @Get('state')
+  @ApiOperation({ summary: "The agent's status snapshot (V1 agent_status_update shape)" })
+  @ApiResponse({ status: 502, description: '{"success": false, "error": "…"}' })
+  async state(): Promise<unknown> {
+    return send(await this.proxy.state());
+  }
+
+  @Post('command')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Agent command (set_agent_enabled, set_flag, refresh_state), 8 s; the switches go back to off if the agent is down' })
+  @ApiBody({ type: AgentCommandDto })
+  @ApiResponse({ status: 400, description: "The agent's own answer, e.g. {\"detail\": \"unknown command\"}" })
+  @ApiResponse({ status: 502, description: '{"success": false, "error": "proxy error: …"}' })
+  async command(@Body(wireBody(AgentCommandDto, { status: 422, shape: notADict })) body: AgentCommandDto): Promise<unknown> {
+    return send(await this.agent.command({ ...body }));
   }
 
   @Get('health')
@@ -94,6 +111,14 @@ export class AgentRouterController {
   @ApiOperation({ summary: 'One agent task (pass-through)' })
   async task(@Param('task_id') id: string): Promise<unknown> {
     return send(await this.proxy.task(id));
+  }
+
+  @Post('tasks/:task_id/cancel')
+  @HttpCode(200)
+  @ApiParam({ name: 'task_id' })
+  @ApiOperation({ summary: 'Cancel an agent task (pass-through; 404 for an unknown task)' })
+  async cancelTask(@Param('task_id') id: string): Promise<unknown> {
+    return send(await this.proxy.cancelTask(id));
   }
 
   @Get('task_status')

@@ -31,6 +31,30 @@ export class AdminControlDto {
   profile?: unknown;
 }
 
+/** Forwarded to the agent's V1 `POST /agent/command` (it validates the command). */
+export class AgentCommandDto {
+  @ApiProperty({ enum: ['set_agent_enabled', 'set_flag', 'refresh_state'] })
+  command?: unknown;
+
+  @ApiPropertyOptional({ description: 'set_agent_enabled' })
+  enabled?: unknown;
+
+  @ApiPropertyOptional({ description: 'set_flag: mcp_enabled, computer_use_enabled, browser_use_enabled, user_plugin_enabled, openfang_enabled' })
+  key?: unknown;
+
+  @ApiPropertyOptional({ description: 'set_flag' })
+  value?: unknown;
+
+  @ApiPropertyOptional({ description: 'Character (default: the current one)' })
+  lanlan_name?: unknown;
+
+  @ApiPropertyOptional()
+  request_id?: unknown;
+
+  @ApiPropertyOptional({ description: 'set_agent_enabled: analyzer profile' })
+  profile?: unknown;
+}
+
 export class SuccessAnswerDto {
   @ApiProperty({ example: true })
   success!: boolean;

@@ -53,6 +53,19 @@ export class AgentRouterService {
     return answer({ success: false, error: `tool_server forward failed: ${error}` }, 502);
   }
 
+  /**
+   * V1 `POST /api/agent/command`: the character's own switches follow set_agent_enabled / set_flag, then
+   * the command goes to the agent (8 s); if the agent cannot be reached they go back to off, as V1 does.
+   */
+  async command(body: Record<string, unknown>): Promise<WireAnswer> {
+    const mgr = await this.manager(body.lanlan_name);
+    if (mgr && body.command === 'set_agent_enabled') mgr.updateAgentFlags({ agent_enabled: body.enabled });
+    if (mgr && body.command === 'set_flag' && typeof body.key === 'string') mgr.updateAgentFlags({ [body.key]: body.value });
+    const result = await this.proxy.command(mgr ? { ...body, lanlan_name: mgr.name } : { ...body });
+    if (mgr && result.status >= 500 && body.command !== 'refresh_state') mgr.resetAgentFlags();
+    return result;
+  }
+
   /** The agent's task result, told by the character at its next hot swap (spec §5.7). */
   async notifyTaskResult(body: { text?: unknown; lanlan_name?: unknown }): Promise<WireAnswer> {
     const text = typeof body.text === 'string' ? body.text.trim() : '';

@@ -27,7 +27,7 @@ export interface ChatCompletionOptions {
   readonly maxTokens?: number;
   /** Whole-request time limit (the original wraps its calls in asyncio.wait_for). */
   readonly timeoutMs?: number;
-  /** Aborting ends the request at once (ChatCompletionError 'other', message "aborted"). */
+  /** Aborting ends the request at once (ChatCompletionError 'aborted'). */
   readonly signal?: AbortSignal;
 }
 
@@ -39,8 +39,8 @@ export interface ChatStreamOptions {
   readonly idleTimeoutMs?: number;
 }
 
-/** Why a completion failed: the callers map these to the original's answers. */
-export type ChatCompletionFailure = 'timeout' | 'connection' | 'status' | 'other';
+/** Why a completion failed: the callers map these to the original's answers. `aborted`: the caller's signal fired. */
+export type ChatCompletionFailure = 'timeout' | 'connection' | 'status' | 'aborted' | 'other';
 
 /**
  * `retriable`: connection errors, 5xx and 429 (N.E.K.O. retries those with 1 s / 2 s waits);
@@ -73,7 +73,27 @@ export interface ChatCompletionPort {
 
 export const CHAT_COMPLETION = Symbol('CHAT_COMPLETION');
 
+/** Largest delay a Node timer honours: a longer one fires at once (with a TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A caller-given time limit made safe for setTimeout: `fallback` when absent or not a number,
+ * then whole milliseconds within [1, min(max, MAX_TIMER_MS)].
+ */
+export function clampTimeoutMs(value: number | undefined, fallback: number, max: number = MAX_TIMER_MS): number {
+  const ms = typeof value === 'number' && !Number.isNaN(value) ? value : fallback;
+  return Math.max(1, Math.min(Math.floor(ms), Math.min(max, MAX_TIMER_MS)));
+}
+
+/** The first missing part of an endpoint (blank counts as missing; a loopback server needs no key), or undefined. */
+export function endpointGap(e: Pick<ChatEndpoint, 'model' | 'apiKey' | 'baseUrl'>): 'model' | 'url' | 'key' | undefined {
+  if (!e.model?.trim()) return 'model';
+  if (!e.baseUrl?.trim()) return 'url';
+  if (!e.apiKey?.trim() && !isLoopbackUrl(e.baseUrl)) return 'key';
+  return undefined;
+}
+
 /** An endpoint can be called: a model, a URL and a key (a local server on loopback may go without one). */
 export function isEndpointUsable(e: Pick<ChatEndpoint, 'model' | 'apiKey' | 'baseUrl'>): boolean {
-  return Boolean(e.model && e.baseUrl && (e.apiKey || isLoopbackUrl(e.baseUrl)));
+  return endpointGap(e) === undefined;
 }

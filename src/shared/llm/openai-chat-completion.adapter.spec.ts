@@ -1,6 +1,14 @@
 import { startFakeOpenAi, type FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
-import { ChatCompletionError, isEndpointUsable } from './chat-completion.port';
-import { OpenAiChatCompletionAdapter } from './openai-chat-completion.adapter';
+import { ChatCompletionError, MAX_TIMER_MS, clampTimeoutMs, endpointGap, isEndpointUsable } from './chat-completion.port';
+import { OpenAiChatCompletionAdapter, redactSecrets } from './openai-chat-completion.adapter';
+
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('OpenAiChatCompletionAdapter (against the fake provider)', () => {
   let fake: FakeOpenAi;
@@ -36,13 +44,50 @@ describe('OpenAiChatCompletionAdapter (against the fake provider)', () => {
     expect([e500?.status, e500?.retriable]).toEqual([500, true]);
     const e401 = await failure(adapter.complete(endpoint(), [{ role: 'system', content: 'x' }]));
     expect([e401?.status, e401?.retriable]).toEqual([401, false]);
-    const started = Date.now();
     const slow = await failure(adapter.complete(endpoint(), [{ role: 'system', content: 'x' }], { timeoutMs: 200 }));
     expect([slow?.kind, slow?.retriable]).toEqual(['timeout', false]);
-    expect(Date.now() - started).toBeLessThan(1200);
     const refused = await failure(adapter.complete({ ...endpoint(), baseUrl: 'http://127.0.0.1:9/v1' }, [{ role: 'system', content: 'x' }]));
     expect(refused).toBeInstanceOf(ChatCompletionError);
     expect([refused?.kind, refused?.retriable]).toEqual(['connection', true]);
+  });
+
+  it('signal: an aborted signal sends nothing; an abort during the request is its own kind', async () => {
+    const gone = new AbortController();
+    gone.abort();
+    const early = await failure(adapter.complete(endpoint(), [{ role: 'user', content: 'x' }], { signal: gone.signal }));
+    expect([early?.kind, early?.retriable]).toEqual(['aborted', false]);
+    expect(fake.requests).toHaveLength(0);
+
+    fake.script.chat({ content: 'late', delayMs: 30_000 });
+    const ctrl = new AbortController();
+    const pending = failure(adapter.complete(endpoint(), [{ role: 'user', content: 'x' }], { signal: ctrl.signal }));
+    await until(() => fake.requests.length === 1);
+    ctrl.abort();
+    const mid = await pending;
+    expect(mid).toBeInstanceOf(ChatCompletionError);
+    expect([mid?.kind, mid?.retriable]).toEqual(['aborted', false]);
+  });
+
+  it('a time limit beyond the timer range is clamped instead of firing at once', async () => {
+    fake.script.chat({ content: 'patient', delayMs: 200 });
+    await expect(adapter.complete(endpoint(), [{ role: 'user', content: 'x' }], { timeoutMs: 3e9 })).resolves.toBe('patient');
+    expect(clampTimeoutMs(3e9, 1000)).toBe(MAX_TIMER_MS);
+    expect(clampTimeoutMs(undefined, 1000)).toBe(1000);
+    expect(clampTimeoutMs(Number.NaN, 1000)).toBe(1000);
+    expect(clampTimeoutMs(-5, 1000)).toBe(1);
+    expect(clampTimeoutMs(Infinity, 1000, 60_000)).toBe(60_000);
+  });
+
+  it('redacts the key, bearer tokens and sk- keys from error messages', async () => {
+    const secret = 'sk-unit';
+    fake.script.chat({ error: { status: 400, message: `bad key ${secret}; header Bearer abc.def; other sk-abcdefgh12345 end` } });
+    const err = await failure(adapter.complete(endpoint(), [{ role: 'user', content: 'x' }]));
+    expect(err?.kind).toBe('status');
+    expect(err?.message).toContain('bad key ***');
+    expect(err?.message).toContain('Bearer ***');
+    expect(err?.message).toContain('other *** end');
+    expect(err?.message).not.toMatch(/sk-unit|abc\.def|sk-abcdefgh/);
+    expect(redactSecrets('token mykey123 here', 'mykey123')).toBe('token *** here');
   });
 
   const collect = async (it: AsyncIterable<string>) => {
@@ -77,5 +122,8 @@ describe('OpenAiChatCompletionAdapter (against the fake provider)', () => {
     expect(isEndpointUsable({ model: 'm', baseUrl: 'https://api.example.com/v1', apiKey: '' })).toBe(false);
     expect(isEndpointUsable({ model: 'm', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: '' })).toBe(true);
     expect(isEndpointUsable({ model: '', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'k' })).toBe(false);
+    expect(isEndpointUsable({ model: 'm', baseUrl: 'https://api.example.com/v1', apiKey: '  ' })).toBe(false);
+    expect([endpointGap({ model: ' ', baseUrl: '', apiKey: '' }), endpointGap({ model: 'm', baseUrl: ' ', apiKey: 'k' })]).toEqual(['model', 'url']);
+    expect(endpointGap({ model: 'm', baseUrl: 'https://api.example.com/v1', apiKey: '' })).toBe('key');
   });
 });

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { DATA_FOLDER } from '../../shared/config/config.tokens';
+import type { DataFolder } from '../../shared/data/data-folder';
+import { AGENT_LLM, type AgentLlmPort } from '../llm/agent-llm.port';
+import { AgentLlmModule } from '../llm/agent-llm.module';
+import type { AgentChannelAdapter } from './agent-channel.port';
+import { AGENT_CHANNELS } from './agent-channels.token';
+import { BrowserUseAdapter, type BrowserUseOptions } from './browser/browser-use.adapter';
+import { ComputerUseAdapter } from './computer/computer-use.adapter';
+import { McpClientAdapter } from './mcp/mcp-client.adapter';
+
+/** Browser options from the environment: NEKO_BROWSER_HEADLESS=0 shows the window (the path is found by the adapter). */
+export function browserUseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<BrowserUseOptions> {
+  const options: Partial<BrowserUseOptions> = {};
+  const headless = env.NEKO_BROWSER_HEADLESS?.trim().toLowerCase();
+  if (headless === '0' || headless === 'false') options.headless = false;
+  if (env.NEKO_CHROMIUM_PATH?.trim()) options.executablePath = env.NEKO_CHROMIUM_PATH.trim();
+  return options;
+}
+
+/**
+ * The channel adapters behind the one port (MCP, browser use, computer use), each a provider of its own
+ * class so that Nest closes them on shutdown (MCP servers, Chromium), and all of them as AGENT_CHANNELS.
+ */
+@Module({
+  imports: [AgentLlmModule],
+  providers: [
+    { provide: McpClientAdapter, inject: [DATA_FOLDER], useFactory: (folder: DataFolder) => new McpClientAdapter(folder.root) },
+    { provide: BrowserUseAdapter, inject: [AGENT_LLM], useFactory: (llm: AgentLlmPort) => new BrowserUseAdapter(llm, browserUseOptionsFromEnv()) },
+    { provide: ComputerUseAdapter, inject: [AGENT_LLM], useFactory: (llm: AgentLlmPort) => new ComputerUseAdapter(llm) },
+    {
+      provide: AGENT_CHANNELS,
+      inject: [McpClientAdapter, BrowserUseAdapter, ComputerUseAdapter],
+      useFactory: (...adapters: AgentChannelAdapter[]): AgentChannelAdapter[] => adapters,
+    },
+  ],
+  exports: [AGENT_CHANNELS, McpClientAdapter, BrowserUseAdapter, ComputerUseAdapter],
+})
+export class AgentAdaptersModule {}

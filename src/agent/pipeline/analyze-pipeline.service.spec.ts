@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { Pull } from 'zeromq';
+import { startFakeOpenAi, type FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
+import { testBootContext } from '../../../test/support/boot-context';
+import { waitFor } from '../../../test/support/free-port';
+import { ConfigModule } from '../../shared/config/config.module';
+import { zmqEndpoint } from '../../shared/config/env.schema';
+import type { AnalyzeRequestEvent } from '../../shared/contracts/agent-bridge.contract';
+import type { AgentChannelAdapter, ChannelExecuteOptions, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
+import { AGENT_CHANNELS } from '../adapters/agent-channels.token';
+import { AnalyzeInboxService } from '../bridge/analyze-inbox.service';
+import { AgentFlagsService } from '../state/agent-flags.service';
+import { AgentStatusService } from '../state/agent-status.service';
+import { TaskRegistryService } from '../tasks/task-registry.service';
+import { AgentPipelineModule } from './agent-pipeline.module';
+import { AnalyzePipelineService, normaliseMessages, requestFingerprint } from './analyze-pipeline.service';
+
+/** An MCP-like channel with one tool (adapters are ports; this one stands in for a real server). */
+class ClockChannel implements AgentChannelAdapter {
+  readonly channel = 'mcp' as const;
+  readonly calls: ChannelRequest[] = [];
+  readiness() {
+    return Promise.resolve({ ready: true, reason: '' });
+  }
+  describe() {
+    return Promise.resolve({ channel: this.channel, actions: [{ name: 'tools/clock', description: 'Current time', inputSchema: { type: 'object' } }], problems: [] });
+  }
+  execute(request: ChannelRequest, _options?: ChannelExecuteOptions): Promise<ChannelResult> {
+    this.calls.push(request);
+    return Promise.resolve({ success: true, summary: 'MCP tool tools/clock succeeded', detail: '12:00' });
+  }
+}
+
+const decision = { has_task: true, can_execute: true, task_description: 'tell the time', tool_name: 'tools/clock', tool_args: {}, reason: 'clock' };
+const request = (text: string, id = 'e1'): AnalyzeRequestEvent => ({
+  event_type: 'analyze_request',
+  event_id: id,
+  trigger: 'turn_end',
+  lanlan_name: '小天',
+  messages: [
+    { role: 'user', content: text },
+    { role: 'assistant', content: 'let me check' },
+  ],
+});
+
+describe('normaliseMessages / requestFingerprint', () => {
+  it('reads text before content, drops other roles and empty texts, bounds the list', () => {
+    const out = normaliseMessages([
+      { role: 'user', text: ' hi ', content: 'ignored' },
+      { role: 'system', content: 'x' },
+      { role: 'assistant', content: '' },
+      { role: 'assistant', content: 'hello' },
+      'junk',
+      null,
+    ]);
+    expect(out).toEqual([
+      { role: 'user', text: 'hi' },
+      { role: 'assistant', text: 'hello' },
+    ]);
+    expect(normaliseMessages(Array.from({ length: 100 }, (_, i) => ({ role: 'user', content: `m${i}` })))).toHaveLength(20);
+    expect(normaliseMessages('nope')).toEqual([]);
+  });
+
+  it('hashes the stripped user texts joined by newlines; no user text gives none', () => {
+    const expected = createHash('sha256').update('a\nb', 'utf8').digest('hex');
+    expect(requestFingerprint([{ role: 'user', text: ' a ' }, { role: 'assistant', text: 'z' }, { role: 'user', text: 'b' }])).toBe(expected);
+    expect(requestFingerprint([{ role: 'assistant', text: 'only me' }])).toBeUndefined();
+  });
+});
+
+describe('AnalyzePipelineService (fake OpenAI summary tier, real runner)', () => {
+  let fake: FakeOpenAi;
+  let moduleRef: TestingModule;
+  let pipeline: AnalyzePipelineService;
+  let inbox: AnalyzeInboxService;
+  let clock: ClockChannel;
+  let pull: Pull;
+  let events: Array<Record<string, unknown>>;
+  const chats = () => fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
+
+  beforeEach(async () => {
+    fake = await startFakeOpenAi();
+    const ctx = await testBootContext('agent');
+    mkdirSync(ctx.dataFolder.configDir, { recursive: true });
+    writeFileSync(
+      join(ctx.dataFolder.configDir, 'core_config.json'),
+      JSON.stringify({ enableCustomApi: true, summaryModelUrl: fake.baseUrl, summaryModelId: 'fake-summary', summaryModelApiKey: 'sk-test' }),
+    );
+    pull = new Pull({ linger: 0 });
+    await pull.bind(zmqEndpoint(ctx.env.ports.zmqAgentPush));
+    events = [];
+    void (async () => {
+      for await (const [frame] of pull) events.push(JSON.parse(frame.toString()) as Record<string, unknown>);
+    })().catch(() => undefined);
+    clock = new ClockChannel();
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(ctx), AgentPipelineModule] })
+      .overrideProvider(AGENT_CHANNELS)
+      .useValue([clock])
+      .compile();
+    moduleRef.useLogger(false);
+    await moduleRef.init();
+    pipeline = moduleRef.get(AnalyzePipelineService);
+    inbox = moduleRef.get(AnalyzeInboxService);
+    const flags = moduleRef.get(AgentFlagsService);
+    flags.setAnalyzer(true);
+    flags.set({ mcp_enabled: true });
+    await moduleRef.get(AgentStatusService).refreshCapabilities();
+  });
+  afterEach(async () => {
+    await moduleRef.close();
+    pull.close();
+    await fake.close();
+  });
+
+  it('analyses a request once per distinct user text and hands the decision to the runner', async () => {
+    fake.script.chat({ content: JSON.stringify(decision) }, { content: JSON.stringify(decision) });
+    inbox.push(request('what time is it?', 'e1'));
+    inbox.push(request('what time is it?', 'e2')); // same user texts: absorbed
+    await pipeline.idle();
+    await waitFor(() => clock.calls.length === 1, 'tool call');
+    expect(chats()).toHaveLength(1);
+    expect(clock.calls[0]).toEqual({ action: 'tools/clock', args: {} });
+    await waitFor(() => events.some((e) => e.event_type === 'task_result'), 'task_result');
+    expect(events.find((e) => e.event_type === 'task_result')).toMatchObject({ channel: 'mcp', status: 'completed', lanlan_name: '小天' });
+
+    inbox.push(request('and the time now?', 'e3'));
+    await pipeline.idle();
+    await waitFor(() => clock.calls.length === 2, 'second tool call');
+    expect(pipeline.analyses).toBe(2);
+    expect(moduleRef.get(TaskRegistryService).list()).toHaveLength(2);
+  });
+
+  it('does nothing while the analyzer is off or no channel is usable, and forgets fingerprints on reset', async () => {
+    const flags = moduleRef.get(AgentFlagsService);
+    flags.setAnalyzer(false);
+    inbox.push(request('what time is it?'));
+    await pipeline.idle();
+    flags.setAnalyzer(true);
+    flags.set({ mcp_enabled: false });
+    inbox.push(request('what time is it?'));
+    await pipeline.idle();
+    expect(chats()).toHaveLength(0);
+    flags.set({ mcp_enabled: true });
+    // The fingerprint was stored by the skipped request; end_all clears it, so the same text runs again.
+    inbox.push(request('what time is it?'));
+    await pipeline.idle();
+    expect(chats()).toHaveLength(0);
+    await moduleRef.get(AgentStatusService).endAll();
+    fake.script.chat({ content: JSON.stringify({ has_task: false, reason: 'small talk' }) });
+    inbox.push(request('what time is it?'));
+    await pipeline.idle();
+    expect(chats()).toHaveLength(1);
+    expect(clock.calls).toHaveLength(0);
+  });
+
+  it('tells the character when the assessment failed', async () => {
+    fake.script.chat({ error: 400, message: 'bad model' });
+    inbox.push(request('what time is it?'));
+    await pipeline.idle();
+    await waitFor(() => events.some((e) => e.event_type === 'agent_notification'), 'notification');
+    const n = events.find((e) => e.event_type === 'agent_notification');
+    expect(n).toMatchObject({ lanlan_name: '小天', source: 'brain', status: 'error' });
+    expect(String(n?.text)).toMatch(/^⚠️ Agent评估失败: MCP assessment failed/);
+    expect(String(n?.error_message)).toContain('MCP assessment failed');
+    expect(clock.calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,199 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestingModule } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
+import { Pull } from 'zeromq';
+import { startFakeOpenAi, type FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
+import { testBootContext } from '../../../test/support/boot-context';
+import { waitFor } from '../../../test/support/free-port';
+import { ConfigModule } from '../../shared/config/config.module';
+import { zmqEndpoint } from '../../shared/config/env.schema';
+import type { AgentChannel, AgentChannelAdapter, ChannelExecuteOptions, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
+import { AGENT_CHANNELS } from '../adapters/agent-channels.token';
+import { AgentFlagsService } from '../state/agent-flags.service';
+import { TaskActionLog } from '../tasks/task-action.log';
+import { TaskRegistryService } from '../tasks/task-registry.service';
+import { TaskRegistryError, type TaskChange } from '../tasks/task-registry.types';
+import { AgentPipelineModule } from './agent-pipeline.module';
+import { TaskRunnerService } from './task-runner.service';
+
+type Run = (request: ChannelRequest, options: ChannelExecuteOptions) => Promise<ChannelResult>;
+
+/** A channel the test drives (adapters are ports; the runner only sees the port). */
+class TestChannel implements AgentChannelAdapter {
+  readonly calls: ChannelRequest[] = [];
+  run: Run = (r) => Promise.resolve({ success: true, summary: `did ${r.action ?? r.instruction ?? ''}`, detail: 'ok' });
+  constructor(readonly channel: AgentChannel) {}
+  readiness() {
+    return Promise.resolve({ ready: true, reason: '' });
+  }
+  describe() {
+    return Promise.resolve({ channel: this.channel, actions: [], problems: [] });
+  }
+  execute(request: ChannelRequest, options: ChannelExecuteOptions = {}): Promise<ChannelResult> {
+    this.calls.push(request);
+    return this.run(request, options);
+  }
+}
+
+/** Resolves when `signal` aborts (the way a well-behaved adapter ends a cancelled run). */
+const untilAborted = (signal?: AbortSignal): Promise<ChannelResult> =>
+  new Promise((resolve) => signal?.addEventListener('abort', () => resolve({ success: false, summary: 'cancelled', detail: '', error: 'cancelled' })));
+
+describe('TaskRunnerService (real registry, deduper, results socket; test channels)', () => {
+  let fake: FakeOpenAi;
+  let moduleRef: TestingModule;
+  let runner: TaskRunnerService;
+  let registry: TaskRegistryService;
+  let pull: Pull;
+  let events: Array<Record<string, unknown>>;
+  let changes: TaskChange[];
+  const mcp = () => channels[0];
+  const cu = () => channels[1];
+  let channels: TestChannel[];
+
+  beforeEach(async () => {
+    fake = await startFakeOpenAi();
+    const ctx = await testBootContext('agent');
+    mkdirSync(ctx.dataFolder.configDir, { recursive: true });
+    writeFileSync(
+      join(ctx.dataFolder.configDir, 'core_config.json'),
+      JSON.stringify({ enableCustomApi: true, summaryModelUrl: fake.baseUrl, summaryModelId: 'fake-summary', summaryModelApiKey: 'sk-test' }),
+    );
+    pull = new Pull({ linger: 0 });
+    await pull.bind(zmqEndpoint(ctx.env.ports.zmqAgentPush));
+    events = [];
+    void (async () => {
+      for await (const [frame] of pull) events.push(JSON.parse(frame.toString()) as Record<string, unknown>);
+    })().catch(() => undefined);
+    channels = [new TestChannel('mcp'), new TestChannel('computer_use')];
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(ctx), AgentPipelineModule] })
+      .overrideProvider(AGENT_CHANNELS)
+      .useValue(channels)
+      .compile();
+    moduleRef.useLogger(false);
+    await moduleRef.init();
+    runner = moduleRef.get(TaskRunnerService);
+    registry = moduleRef.get(TaskRegistryService);
+    const flags = moduleRef.get(AgentFlagsService);
+    flags.setAnalyzer(true);
+    flags.set({ mcp_enabled: true, computer_use_enabled: true });
+    changes = [];
+    registry.onChange((c) => changes.push(c));
+  });
+  afterEach(async () => {
+    await moduleRef.close();
+    pull.close();
+    await fake.close();
+  });
+
+  const results = () => events.filter((e) => e.event_type === 'task_result');
+  const statuses = (id: string) => changes.filter((c) => c.task.id === id).map((c) => c.task.status);
+  const submitMcp = (action: string, lanlan = '小天') =>
+    runner.submit({ channel: 'mcp', description: `call ${action}`, request: { action }, lanlan_name: lanlan });
+
+  it('runs one task at a time per channel in submission order, channels independently, and reports each result', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    mcp().run = async (r) => {
+      order.push(`start ${r.action}`);
+      if (r.action === 'a/first') await gate;
+      order.push(`end ${r.action}`);
+      return { success: true, summary: `done ${r.action}`, detail: `${r.action} output` };
+    };
+    const first = await submitMcp('a/first');
+    const second = await submitMcp('a/second');
+    const other = await runner.submit({ channel: 'computer_use', description: 'open the calculator', request: { instruction: 'open the calculator' }, lanlan_name: '小天' });
+    expect([first.status, second.status, other.status]).toEqual(['queued', 'queued', 'queued']);
+    if (first.status !== 'queued' || second.status !== 'queued' || other.status !== 'queued') return;
+    await waitFor(() => registry.get(other.task.id)?.status === 'completed', 'computer_use task');
+    expect(order).toEqual(['start a/first']);
+    expect(registry.get(second.task.id)?.status).toBe('queued');
+    release();
+    await waitFor(() => results().length === 3, 'three task_results');
+    expect(order).toEqual(['start a/first', 'end a/first', 'start a/second', 'end a/second']);
+    expect(statuses(second.task.id)).toEqual(['queued', 'running', 'completed']);
+    expect(first.task.params).toEqual({ instruction: 'call a/first', tool: 'a/first' });
+    const firstResult = results().find((e) => e.task_id === first.task.id);
+    expect(firstResult).toMatchObject({ channel: 'mcp', status: 'completed', success: true, lanlan_name: '小天' });
+    expect(String(firstResult?.summary)).toContain('a/first output');
+    const updates = events.filter((e) => e.event_type === 'task_update' && (e.task as { id: string }).id === second.task.id);
+    expect(updates.map((e) => (e.task as { status: string }).status)).toEqual(['queued', 'running', 'completed']);
+  });
+
+  it('cancels a queued task at once and a running one by aborting its adapter, with a cancelled task_result', async () => {
+    let seen: AbortSignal | undefined;
+    mcp().run = (_r, o) => {
+      seen = o.signal;
+      return untilAborted(o.signal);
+    };
+    const running = await submitMcp('a/slow');
+    const queued = await submitMcp('a/next');
+    if (running.status !== 'queued' || queued.status !== 'queued') throw new Error('not queued');
+    await waitFor(() => registry.get(running.task.id)?.status === 'running', 'running');
+    expect(runner.cancel(queued.task.id).status).toBe('cancelled');
+    expect(runner.cancel(running.task.id).status).toBe('cancelled');
+    expect(seen?.aborted).toBe(true);
+    await waitFor(() => results().length === 1, 'cancel result');
+    expect(results()[0]).toMatchObject({ task_id: running.task.id, status: 'failed', success: false, summary: '你的任务"call a/slow"已取消' });
+    expect(() => runner.cancel(running.task.id)).toThrow(TaskRegistryError);
+    expect(() => runner.cancel('no-such-task')).toThrow(expect.objectContaining({ code: 'TASK_NOT_FOUND' }));
+    expect(mcp().calls.map((c) => c.action)).toEqual(['a/slow']);
+  });
+
+  it('drops a computer-use repeat of a queued task but runs two MCP calls of the same tool', async () => {
+    cu().run = (_r, o) => untilAborted(o.signal);
+    const text = 'open the browser and search for the weather in Paris';
+    const a = await runner.submit({ channel: 'computer_use', description: text, request: { instruction: text }, lanlan_name: '小天' });
+    const b = await runner.submit({ channel: 'computer_use', description: 'Open the browser and search for the weather in Paris!', request: { instruction: text }, lanlan_name: '小天' });
+    expect(a.status).toBe('queued');
+    expect(b).toEqual({ status: 'duplicate', matched_id: a.status === 'queued' ? a.task.id : null });
+    const x = await submitMcp('notes/clock');
+    const y = await submitMcp('notes/clock');
+    expect([x.status, y.status]).toEqual(['queued', 'queued']);
+    await runner.endAll();
+    expect(registry.list({ status: ['queued', 'running'] })).toEqual([]);
+  });
+
+  it('skips a queued task whose channel was switched off, and fails a task whose adapter throws', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    mcp().run = async (r) => {
+      if (r.action === 'a/boom') throw new Error('adapter bug');
+      await gate;
+      return { success: true, summary: 'ok', detail: '' };
+    };
+    const first = await submitMcp('a/hold');
+    const skipped = await submitMcp('a/never');
+    if (first.status !== 'queued' || skipped.status !== 'queued') throw new Error('not queued');
+    moduleRef.get(AgentFlagsService).set({ mcp_enabled: false });
+    release();
+    await waitFor(() => registry.get(skipped.task.id)?.status === 'cancelled', 'skipped');
+    expect(registry.get(skipped.task.id)?.error).toBe('mcp disabled');
+    moduleRef.get(AgentFlagsService).set({ mcp_enabled: true });
+    const boom = await submitMcp('a/boom');
+    if (boom.status !== 'queued') throw new Error('not queued');
+    await waitFor(() => registry.get(boom.task.id)?.status === 'failed', 'failed');
+    expect(registry.get(boom.task.id)?.error).toBe('adapter bug');
+    await waitFor(() => results().some((e) => e.task_id === boom.task.id), 'failure result');
+    expect(results().find((e) => e.task_id === boom.task.id)).toMatchObject({ status: 'failed', error_message: 'adapter bug' });
+  });
+
+  it('logs every action, throttles progress updates, and runNow resolves with the result', async () => {
+    mcp().run = (_r, o) => {
+      for (let i = 0; i < 20; i++) o.onProgress?.({ stage: 'action', message: `click #${i}` });
+      o.onProgress?.({ stage: 'reading', message: 'page', progress: 0.5 });
+      return Promise.resolve({ success: true, summary: 'clicked', detail: 'clicked 20 times' });
+    };
+    const { task, result } = await runner.runNow({ channel: 'mcp', description: 'click a lot', request: { action: 'a/click' }, lanlan_name: null });
+    expect(result).toEqual({ success: true, summary: 'clicked', detail: 'clicked 20 times' });
+    expect(task.status).toBe('completed');
+    const log = moduleRef.get(TaskActionLog).list(task.id);
+    expect(log.map((e) => e.message)).toEqual([...Array.from({ length: 20 }, (_, i) => `click #${i}`), 'page']);
+    const progress = changes.filter((c) => c.task.id === task.id && c.task.status === 'running' && c.task.stage !== undefined);
+    // The first action and the stage change go out; the 19 actions in between are throttled.
+    expect(progress.map((c) => c.task.message)).toEqual(['click #0', 'page']);
+    expect(progress[1].task.progress).toBe(0.5);
+  });
+});
