@@ -1,5 +1,4 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   boundText,
   CHANNEL_REASON,
@@ -13,7 +12,8 @@ import {
   type ChannelRequest,
   type ChannelResult,
 } from '../agent-channel.port';
-import { McpConfigSource, type McpConfig, type McpServerConfig } from './mcp-config.loader';
+import { McpConfigSource } from './mcp-config.loader';
+import type { McpConfig, McpServerConfig } from './mcp-config.types';
 import { McpConnectionPool } from './mcp-connection.pool';
 
 export interface McpAdapterOptions {
@@ -37,8 +37,14 @@ export const MCP_ADAPTER_DEFAULTS: McpAdapterOptions = {
 };
 
 const MAX_TOOL_PAGES = 8;
-const REQUEST_TIMEOUT: number = ErrorCode.RequestTimeout;
-const CONNECTION_CLOSED: number = ErrorCode.ConnectionClosed;
+/** JSON-RPC codes of the SDK's ErrorCode (not imported: the SDK loads only with the first server). */
+const REQUEST_TIMEOUT = -32001;
+const CONNECTION_CLOSED = -32000;
+/** The SDK's McpError, recognised by shape. */
+function mcpErrorCode(err: unknown): number | undefined {
+  const code: unknown = err instanceof Error && err.name === 'McpError' ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'number' ? code : undefined;
+}
 
 /**
  * MCP channel: the servers of `<data root>/mcp.json` (stdio, streamable HTTP, SSE), connected lazily.
@@ -131,10 +137,9 @@ export class McpClientAdapter implements AgentChannelAdapter, OnModuleDestroy {
       };
     } catch (err) {
       if (options.signal?.aborted) return failure(action, 'cancelled');
-      if (err instanceof McpError && err.code === REQUEST_TIMEOUT) {
-        return failure(action, `timed out after ${timeout} ms`);
-      }
-      if (!(err instanceof McpError) || err.code === CONNECTION_CLOSED) await this.pool.invalidate(serverName);
+      const code = mcpErrorCode(err);
+      if (code === REQUEST_TIMEOUT) return failure(action, `timed out after ${timeout} ms`);
+      if (code === undefined || code === CONNECTION_CLOSED) await this.pool.invalidate(serverName);
       return failure(action, (err as Error).message);
     }
   }

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MCP_CONFIG_LIMITS, McpConfigSource, parseMcpConfig } from './mcp-config.loader';
+import { McpConfigSource } from './mcp-config.loader';
+import { parseMcpConfig } from './mcp-config.parser';
+import { MCP_CONFIG_LIMITS } from './mcp-config.types';
 
 describe('parseMcpConfig', () => {
   it('reads stdio and HTTP entries in the mcpServers format', () => {

@@ -1,9 +1,6 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { McpServerConfig } from './mcp-config.loader';
+import type { McpServerConfig } from './mcp-config.types';
 
 export interface McpPoolOptions {
   /** Time allowed for spawning/connecting plus the `initialize` handshake. */
@@ -100,7 +97,9 @@ export class McpConnectionPool {
   }
 
   private async connectAny(config: McpServerConfig, slot: Slot): Promise<McpConnection> {
+    // The SDK (and zod under it, ~15 MiB) is loaded with the first server: most users have no mcp.json.
     if (config.kind === 'stdio') {
+      const { getDefaultEnvironment, StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
       const transport = new StdioClientTransport({
         command: config.command,
         args: config.args,
@@ -117,6 +116,7 @@ export class McpConnectionPool {
     const url = new URL(config.url);
     const requestInit = { headers: config.headers };
     if (config.transport !== 'sse') {
+      const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
       try {
         const client = await this.connect(new StreamableHTTPClientTransport(url, { requestInit }));
         return { config, client, pid: null };
@@ -124,11 +124,13 @@ export class McpConnectionPool {
         if (config.transport === 'streamable-http') throw err;
       }
     }
+    const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js');
     const client = await this.connect(new SSEClientTransport(url, { requestInit }));
     return { config, client, pid: null };
   }
 
   private async connect(transport: Transport): Promise<Client> {
+    const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
     const client = new Client({ name: 'neko-ts-agent', version: '0.1.0' });
     try {
       await client.connect(transport, { timeout: this.options.connectTimeoutMs });
