@@ -1,7 +1,7 @@
 import { COMPUTER_LIMITS, parseComputerStep, toPixel, type ComputerStep } from './computer-action.parser';
 
-function step(reply: unknown): ComputerStep {
-  const parsed = parseComputerStep(reply);
+function step(reply: unknown, platform: NodeJS.Platform = 'linux'): ComputerStep {
+  const parsed = parseComputerStep(reply, platform);
   if ('error' in parsed) throw new Error(`unexpected error: ${parsed.error}`);
   return parsed;
 }
@@ -35,7 +35,29 @@ describe('parseComputerStep', () => {
     expect(step({ type: 'click', x: '100', y: ' 200 ' }).actions).toEqual([{ type: 'click', x: 100, y: 200, button: 'left', double: false }]);
     expect(step({ action: { type: 'double_click', coordinate: [5, 6] } }).actions[0]).toEqual({ type: 'click', x: 5, y: 6, button: 'left', double: true });
     expect(step('{"actions": {"type": "right_click", "x": 1, "y": 2}}').actions[0]).toMatchObject({ button: 'right' });
-    expect(step({ actions: [{ type: 'CLICK', x: 1500.4, y: -3 }] }).actions[0]).toMatchObject({ x: 999, y: 0 });
+    expect(step({ actions: [{ type: 'CLICK', x: 1000, y: 998.6 }] }).actions[0]).toMatchObject({ x: 999, y: 999 });
+  });
+
+  it('drops actions whose coordinates are off the 0–999 scale (image pixels) instead of clamping them to the edge', () => {
+    const parsed = step({ actions: [{ type: 'click', x: 1500, y: 300 }, { type: 'drag', x1: 0, y1: 0, x2: 10, y2: -40 }, { type: 'move', coordinate: [1, 2] }] });
+    expect(parsed.actions).toEqual([{ type: 'move', x: 1, y: 2 }]);
+    expect(parsed.problems).toEqual([
+      'click: coordinates must be between 0 and 999 (a fraction of the screen, not image pixels)',
+      'drag: coordinates must be between 0 and 999 (a fraction of the screen, not image pixels)',
+    ]);
+  });
+
+  it('refuses combinations that lock the screen, log out or leave the desktop', () => {
+    const keys = (platform: NodeJS.Platform, ...list: string[]) => step({ actions: list.map((key) => ({ type: 'key', key })) }, platform);
+    const linux = keys('linux', 'ctrl+alt+delete', 'ctrl+alt+backspace', 'ctrl+alt+f2', 'super+l', 'ctrl+l');
+    expect(linux.actions).toEqual([{ type: 'key', key: 'l', modifiers: ['control'] }]);
+    expect(linux.problems).toEqual(
+      ['control+alt+delete', 'control+alt+backspace', 'control+alt+f2', 'command+l'].map((c) => `key ${c} is refused (it would lock, log out or leave the desktop)`),
+    );
+    // On macOS cmd+L is the address bar; the lock and log-out shortcuts are different.
+    const mac = keys('darwin', 'cmd+l', 'ctrl+cmd+q', 'cmd+shift+q');
+    expect(mac.actions).toEqual([{ type: 'key', key: 'l', modifiers: ['command'] }]);
+    expect(mac.problems).toHaveLength(2);
   });
 
   it('maps key names and modifiers to robotjs names and rejects unknown ones', () => {

@@ -39,13 +39,27 @@ const MODIFIERS: Readonly<Record<string, string>> = {
   cmd: 'command', command: 'command', meta: 'command', super: 'command', win: 'command',
 };
 
+/**
+ * Combinations that would lock the screen, log out, kill the X server or switch to a text console:
+ * the task could not continue (and the user would find the desktop locked), so they are refused.
+ * Single keys are harmless. `command` is robotjs' name for Super/Windows on Linux and Windows.
+ */
+function refusedCombo(key: string, modifiers: readonly string[], platform: NodeJS.Platform): string | undefined {
+  const has = (...names: string[]) => names.every((n) => modifiers.includes(n));
+  const combo = [...modifiers, key].join('+');
+  const refused =
+    (has('control', 'alt') && (key === 'delete' || key === 'backspace' || /^f\d+$/.test(key))) ||
+    (platform === 'darwin' ? key === 'q' && (has('control', 'command') || has('shift', 'command')) : key === 'l' && has('command'));
+  return refused ? `key ${combo} is refused (it would lock, log out or leave the desktop)` : undefined;
+}
+
 /** A normalised coordinate (0..999) → a pixel of a `size`-pixel axis. */
 export function toPixel(normalised: number, size: number): number {
   return Math.round((Math.min(999, Math.max(0, normalised)) / 999) * Math.max(0, size - 1));
 }
 
 /** The step, or why the reply is unusable (no actions and not done, or not an object at all). */
-export function parseComputerStep(reply: unknown): ComputerStep | { error: string } {
+export function parseComputerStep(reply: unknown, platform: NodeJS.Platform = process.platform): ComputerStep | { error: string } {
   const value = typeof reply === 'string' ? tryJson(reply) : reply;
   if (!isRecord(value)) return { error: 'the reply is not a JSON object' };
   const problems: string[] = [];
@@ -60,7 +74,7 @@ export function parseComputerStep(reply: unknown): ComputerStep | { error: strin
   }
   const actions: ComputerAction[] = [];
   for (const item of raw) {
-    const parsed = parseAction(item);
+    const parsed = parseAction(item, platform);
     if (typeof parsed === 'string') problems.push(parsed);
     else actions.push(parsed);
   }
@@ -72,9 +86,10 @@ export function parseComputerStep(reply: unknown): ComputerStep | { error: strin
   return { thought, actions, ...(done ? { done } : {}), problems };
 }
 
-function parseAction(item: unknown): ComputerAction | string {
+function parseAction(item: unknown, platform: NodeJS.Platform): ComputerAction | string {
   if (!isRecord(item)) return 'an action is not an object';
   const type = typeof item.type === 'string' ? item.type.toLowerCase() : '';
+  if ([item.x, item.y, item.x1, item.y1, item.x2, item.y2, ...pair(item)].some(outOfRange)) return `${type.slice(0, 20)}: ${OUT_OF_RANGE}`;
   const point = coordinates(item);
   switch (type) {
     case 'click':
@@ -99,7 +114,7 @@ function parseAction(item: unknown): ComputerAction | string {
     }
     case 'key':
     case 'hotkey':
-      return parseKey(item);
+      return parseKey(item, platform);
     case 'scroll': {
       const direction = typeof item.direction === 'string' ? item.direction.toLowerCase() : 'down';
       if (direction !== 'up' && direction !== 'down' && direction !== 'left' && direction !== 'right') return `unknown scroll direction ${direction}`;
@@ -115,13 +130,14 @@ function parseAction(item: unknown): ComputerAction | string {
   }
 }
 
-function parseKey(item: Record<string, unknown>): ComputerAction | string {
-  const raw = typeof item.key === 'string' ? item.key : Array.isArray(item.keys) ? item.keys.filter((k) => typeof k === 'string').join('+') : '';
+function parseKey(item: Record<string, unknown>, platform: NodeJS.Platform): ComputerAction | string {
+  const keys = Array.isArray(item.keys) ? item.keys.slice(0, MAX_COMBO) : [];
+  const raw = typeof item.key === 'string' ? item.key.slice(0, 100) : keys.filter((k) => typeof k === 'string').join('+');
   // "ctrl+c" and ["ctrl", "c"] both mean: modifiers, then the last part is the key.
   const parts = raw.split('+').map((p) => p.trim()).filter(Boolean);
   const last = parts.pop();
   if (!last) return 'key needs a key name';
-  const extra: unknown[] = Array.isArray(item.modifiers) ? (item.modifiers as unknown[]) : [];
+  const extra: unknown[] = Array.isArray(item.modifiers) ? (item.modifiers as unknown[]).slice(0, MAX_COMBO) : [];
   const modifiers: string[] = [];
   for (const m of [...parts, ...extra]) {
     const name = typeof m === 'string' ? MODIFIERS[m.toLowerCase()] : undefined;
@@ -130,7 +146,7 @@ function parseKey(item: Record<string, unknown>): ComputerAction | string {
   }
   const key = last.length === 1 && last >= ' ' && last <= '~' ? (last === ' ' ? 'space' : last.toLowerCase()) : KEY_NAMES[last.toLowerCase()];
   if (!key) return `unknown key ${last.slice(0, 20)}`;
-  return { type: 'key', key, modifiers };
+  return refusedCombo(key, modifiers, platform) ?? { type: 'key', key, modifiers };
 }
 
 function parseDone(value: unknown): ComputerStep['done'] {
@@ -141,12 +157,30 @@ function parseDone(value: unknown): ComputerStep['done'] {
   return { success, result };
 }
 
-/** `x`/`y`, or `coordinate: [x, y]` as some models write it. */
+const MAX_COMBO = 6;
+const OUT_OF_RANGE = 'coordinates must be between 0 and 999 (a fraction of the screen, not image pixels)';
+
+/** `coordinate: [x, y]` or `point: [x, y]`, as some models write it. */
+function pair(item: Record<string, unknown>): unknown[] {
+  const value = Array.isArray(item.coordinate) ? item.coordinate : Array.isArray(item.point) ? item.point : [];
+  return value.slice(0, 2);
+}
+
+/** `x`/`y`, or a coordinate pair. */
 function coordinates(item: Record<string, unknown>): { x: number; y: number } | undefined {
-  const pair = Array.isArray(item.coordinate) ? item.coordinate : Array.isArray(item.point) ? item.point : undefined;
-  const x = coordinate(pair ? pair[0] : item.x);
-  const y = coordinate(pair ? pair[1] : item.y);
+  const both = pair(item);
+  const x = coordinate(both.length ? both[0] : item.x);
+  const y = coordinate(both.length ? both[1] : item.y);
   return x === undefined || y === undefined ? undefined : { x, y };
+}
+
+/**
+ * A value far outside 0..999 means the model answered in image pixels: clamping it to the edge would
+ * click somewhere else, so the action is dropped and the model told. 1000 is accepted (0–1000 scales).
+ */
+function outOfRange(value: unknown): boolean {
+  const n = num(value);
+  return n !== undefined && (n < -0.5 || n > 1000);
 }
 
 function coordinate(value: unknown): number | undefined {

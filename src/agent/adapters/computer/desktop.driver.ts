@@ -3,8 +3,9 @@
  * The real one is @jitsi/robotjs (a native addon, marked external by the bundler), loaded lazily so
  * an agent server without a desktop still starts and only reports AGENT_PYAUTOGUI_NOT_INSTALLED.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 
 export type MouseButton = 'left' | 'right' | 'middle';
 
@@ -24,12 +25,31 @@ export interface DesktopDriver {
   moveMouse(x: number, y: number): void;
   click(button: MouseButton, double?: boolean): void;
   drag(x1: number, y1: number, x2: number, y2: number): void;
-  /** Throws when the text cannot be typed on this platform. */
+  /** Why `text` cannot be typed on this platform, or undefined. */
+  cannotType(text: string): string | undefined;
+  /** Throws when the text cannot be typed (see cannotType). */
   typeText(text: string): void;
   /** `key` and `modifiers` are robotjs names (see computer-action.parser KEY_NAMES). */
   keyTap(key: string, modifiers: readonly string[]): void;
   /** Wheel clicks; positive dy scrolls down, positive dx right. */
   scroll(dx: number, dy: number): void;
+  /** Rejects with DisplayLostError when the display stopped answering (checked before every step). */
+  check(): Promise<void>;
+}
+
+/**
+ * The display went away. `final`: robotjs had already opened its (never re-opened) mouse/keyboard
+ * connection, and touching that dead connection again would make Xlib end the process, so this driver
+ * must never be used or reloaded in this process.
+ */
+export class DisplayLostError extends Error {
+  constructor(
+    message: string,
+    readonly final: boolean,
+  ) {
+    super(message);
+    this.name = 'DisplayLostError';
+  }
 }
 
 export interface DriverLoad {
@@ -42,6 +62,13 @@ export interface DriverLoad {
 
 export const DRIVER_UNAVAILABLE = 'AGENT_PYAUTOGUI_NOT_INSTALLED';
 const PROBE_TIMEOUT_MS = 5_000;
+const CHECK_TIMEOUT_MS = 2_000;
+
+/**
+ * robotjs keeps one X connection per process (not per driver): once it was opened, a lost display
+ * can never be driven again by this process (see DisplayLostError).
+ */
+const robotX = { opened: false, finalLoss: undefined as string | undefined };
 
 /** The part of the native module we call (its JS wrapper `screen.capture` leaks a global, so we skip it). */
 interface RobotNative {
@@ -65,7 +92,7 @@ interface RobotNative {
  * captureScreen opens a new connection per call from the C environment's DISPLAY (getenv), so
  * `env` must be the real process environment. A lost connection makes Xlib exit the process.
  */
-export function loadRobotDriver(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): DriverLoad {
+export async function loadRobotDriver(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<DriverLoad> {
   let modulePath: string;
   try {
     modulePath = require.resolve('@jitsi/robotjs');
@@ -74,10 +101,11 @@ export function loadRobotDriver(env: NodeJS.ProcessEnv = process.env, platform: 
   }
   const display = env.DISPLAY ?? '';
   if (platform === 'linux') {
+    if (robotX.finalLoss) return unavailable(`${robotX.finalLoss}; restart the agent server to use a new X server`);
     if (!display) return unavailable('DISPLAY is not set (no X server to drive)');
     const socket = localSocket(display);
     if (socket && !existsSync(socket)) return unavailable(`no X server socket for DISPLAY ${display}`);
-    const problem = probeDisplay(modulePath, env);
+    const problem = await probeDisplay(modulePath, env);
     if (problem) return unavailable(problem);
   }
   let robot: RobotNative;
@@ -89,8 +117,7 @@ export function loadRobotDriver(env: NodeJS.ProcessEnv = process.env, platform: 
   }
   // robotjs tries ":0.0" before $DISPLAY for mouse/keyboard, while screenshots use $DISPLAY: pin both.
   if (platform === 'linux') robot.setXDisplayName?.(display);
-  const socket = platform === 'linux' ? localSocket(display) : undefined;
-  return { driver: robotDriver(robot, platform, socket) };
+  return { driver: robotDriver(robot, platform, platform === 'linux' ? { display, socket: localSocket(display), env } : undefined) };
 }
 
 /** The unix socket of a local display such as `:99` or `:99.0`. */
@@ -103,34 +130,82 @@ function unavailable(message: string): DriverLoad {
   return { reason: DRIVER_UNAVAILABLE, message };
 }
 
-/** Runs getScreenSize in a throw-away process; undefined when the display answered. */
-function probeDisplay(modulePath: string, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * Runs getScreenSize in a throw-away process (asynchronously: a display that does not answer must not
+ * stall the event loop); undefined when the display answered. The child is killed at the time limit.
+ */
+function probeDisplay(modulePath: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const script = 'const r=require(process.argv[1]);r.setXDisplayName(process.env.DISPLAY);const s=r.getScreenSize();process.stdout.write(s.width+"x"+s.height)';
-  const out = spawnSync(process.execPath, ['-e', script, modulePath], { env, timeout: PROBE_TIMEOUT_MS, encoding: 'utf8' });
-  if (out.status === 0 && /^\d+x\d+$/.test(out.stdout)) return undefined;
-  const why = out.error?.message ?? (out.signal ? `signal ${out.signal}` : `exit ${out.status}`);
-  return `cannot open X display ${env.DISPLAY} (${why})`;
+  return new Promise((resolve) => {
+    const options = { env, timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' as const, maxBuffer: 4096, encoding: 'utf8' as const };
+    const child = execFile(process.execPath, ['-e', script, modulePath], options, (err, stdout) => {
+      if (!err && /^\d+x\d+$/.test(stdout)) return resolve(undefined);
+      const why = !err ? `unexpected answer ${JSON.stringify(stdout.slice(0, 40))}` : err.killed ? `no answer within ${PROBE_TIMEOUT_MS} ms` : err.signal ? `signal ${err.signal}` : `exit ${String(err.code)}`;
+      resolve(`cannot open X display ${env.DISPLAY} (${why})`);
+    });
+    child.stdin?.end();
+  });
 }
 
-function robotDriver(robot: RobotNative, platform: NodeJS.Platform, socket: string | undefined): DesktopDriver {
-  // A vanished X server would crash robotjs: fail the step instead (cheap, best effort).
-  const ensure = () => {
-    if (socket && !existsSync(socket)) throw new Error('the X server is gone');
+/** Resolves when something accepts connections on the X server's socket. */
+function socketAnswers(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ path });
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(new Error(`the X server does not answer (${err.message})`));
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    socket.once('connect', () => done());
+    socket.once('error', done);
+  });
+}
+
+interface X11Target {
+  readonly display: string;
+  readonly socket: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function robotDriver(robot: RobotNative, platform: NodeJS.Platform, x11: X11Target | undefined): DesktopDriver {
+  // robotjs' X11 path truncates code points to one byte: typing anything else would produce garbage.
+  const cannotType = (text: string) => (platform === 'linux' && /[^\x20-\x7e\n\t]/.test(text) ? 'only ASCII text can be typed on X11' : undefined);
+  // Xlib ends the process on a lost connection, and robotjs' screenshot dereferences a failed
+  // XOpenDisplay (unset or changed DISPLAY): refuse the call instead (cheap, best effort, every call).
+  let lost: DisplayLostError | undefined;
+  const fail = (message: string): never => {
+    lost ??= new DisplayLostError(message, robotX.opened);
+    if (lost.final) robotX.finalLoss ??= message;
+    throw lost;
   };
+  const ensure = () => {
+    if (lost) throw lost;
+    if (!x11) return;
+    if (x11.env.DISPLAY !== x11.display) fail(`DISPLAY changed from ${x11.display} to ${x11.env.DISPLAY ?? '(unset)'}`);
+    if (x11.socket && !existsSync(x11.socket)) fail('the X server is gone');
+  };
+  const guarded = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    ensure();
+    return fn(...args);
+  };
+  /** Screen size, mouse and keyboard calls open robotjs' lasting connection on first use. */
+  const connected = <A extends unknown[], R>(fn: (...args: A) => R) =>
+    guarded((...args: A): R => {
+      if (x11) robotX.opened = true;
+      return fn(...args);
+    });
   return {
-    screenSize: () => {
-      ensure();
-      return robot.getScreenSize();
-    },
-    capture: () => {
-      ensure();
+    screenSize: connected(() => robot.getScreenSize()),
+    capture: guarded(() => {
       const shot = robot.captureScreen();
       if (shot.bytesPerPixel !== 4) throw new Error(`unsupported screenshot format (${shot.bytesPerPixel} bytes per pixel)`);
       return { width: shot.width, height: shot.height, stride: shot.byteWidth, format: 'bgra', data: shot.image };
-    },
-    moveMouse: (x, y) => robot.moveMouse(x, y),
-    click: (button, double = false) => robot.mouseClick(button, double),
-    drag: (x1, y1, x2, y2) => {
+    }),
+    moveMouse: connected((x: number, y: number) => robot.moveMouse(x, y)),
+    click: connected((button: MouseButton, double = false) => robot.mouseClick(button, double)),
+    drag: connected((x1: number, y1: number, x2: number, y2: number) => {
       robot.moveMouse(x1, y1);
       robot.mouseToggle('down', 'left');
       try {
@@ -138,16 +213,22 @@ function robotDriver(robot: RobotNative, platform: NodeJS.Platform, socket: stri
       } finally {
         robot.mouseToggle('up', 'left');
       }
+    }),
+    cannotType,
+    typeText: connected((text: string) => {
+      const problem = cannotType(text);
+      if (problem) throw new Error(problem);
+      if (platform === 'linux') typeOnX11(robot, text);
+      else robot.typeString(text);
+    }),
+    keyTap: connected((key: string, modifiers: readonly string[]) => (modifiers.length ? robot.keyTap(key, [...modifiers]) : robot.keyTap(key))),
+    // robotjs: positive y = up everywhere; the sign of x differs per platform (X11: negative = right),
+    // so horizontal scrolling is only sent where it was verified.
+    scroll: connected((dx: number, dy: number) => robot.scrollMouse(platform === 'linux' ? -dx : 0, -dy)),
+    check: async () => {
+      ensure();
+      if (x11?.socket) await socketAnswers(x11.socket).catch((err: Error) => fail(err.message));
     },
-    typeText: (text) => {
-      // robotjs' X11 path truncates code points to one byte: typing anything else would produce garbage.
-      if (platform !== 'linux') return robot.typeString(text);
-      if (/[^\x20-\x7e\n\t]/.test(text)) throw new Error('only ASCII text can be typed on X11');
-      typeOnX11(robot, text);
-    },
-    keyTap: (key, modifiers) => (modifiers.length ? robot.keyTap(key, [...modifiers]) : robot.keyTap(key)),
-    // robotjs: positive y = up everywhere; the sign of x differs per platform (X11: negative = right).
-    scroll: (dx, dy) => robot.scrollMouse(platform === 'linux' ? -dx : 0, -dy),
   };
 }
 
