@@ -1,133 +1,39 @@
-import { randomInt } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ChannelProgress } from '../../src/agent/adapters/agent-channel.port';
 import { BrowserUseAdapter, type BrowserUseOptions } from '../../src/agent/adapters/browser/browser-use.adapter';
-import { AgentLlmError, type AgentLlmCallOptions, type AgentLlmPort, type AgentLlmReadiness, type ChatCompletionMessage } from '../../src/agent/llm/agent-llm.port';
-import { OpenAiChatCompletionAdapter } from '../../src/shared/llm/openai-chat-completion.adapter';
-import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
+import { UNTRUSTED_CLOSE, UNTRUSTED_OPEN } from '../../src/agent/adapters/browser/browser-use.prompts';
 import { waitFor } from '../support/free-port';
 import { describeWithPrograms } from '../support/system-deps';
-
-/** The smallest AgentLlmPort: the real OpenAI adapter pointed at the fake provider, JSON read after a fence strip. */
-class FakeProviderLlm implements AgentLlmPort {
-  private readonly chat = new OpenAiChatCompletionAdapter();
-  constructor(
-    private readonly baseUrl: string,
-    readonly state: { readiness: AgentLlmReadiness } = { readiness: { ready: true, reason: '' } },
-  ) {}
-  complete(_tier: 'summary' | 'agent', messages: readonly ChatCompletionMessage[], o: AgentLlmCallOptions = {}): Promise<string> {
-    const endpoint = { model: 'gpt-4.1-mini', apiKey: 'sk-test', baseUrl: this.baseUrl };
-    return this.chat.complete(endpoint, messages, { temperature: o.temperature, maxTokens: o.maxTokens, timeoutMs: o.timeoutMs });
-  }
-  async completeJson(tier: 'summary' | 'agent', messages: readonly ChatCompletionMessage[], o?: AgentLlmCallOptions): Promise<unknown> {
-    const text = (await this.complete(tier, messages, o)).replace(/^\s*```(?:json)?|```\s*$/g, '');
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new AgentLlmError('the reply held no JSON', 'parse');
-    }
-  }
-  readiness(): Promise<AgentLlmReadiness> {
-    return Promise.resolve(this.state.readiness);
-  }
-  invalidate(): void {}
-}
-
-type Order = { fields: Record<string, string>; number: string };
-
-const page = (title: string, body: string) => `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`;
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A two-page order form; the confirmation shows an order number only the server knows. */
-async function startShop(): Promise<{ url: string; orders: Order[]; hangingClosed: () => boolean; close: () => Promise<void> }> {
-  const orders: Order[] = [];
-  let hangOpen = false;
-  let hangClosed = false;
-  const readForm = async (req: IncomingMessage) => {
-    let body = '';
-    for await (const chunk of req) body += String(chunk);
-    return Object.fromEntries(new URLSearchParams(body));
-  };
-  const http: Server = createServer((req, res) => {
-    const send = (html: string) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    const route = async () => {
-      if (req.method === 'GET' && req.url === '/') {
-        send(page('Neko Shop - Your details', `<h1>Your details</h1><form method="post" action="/step2">
-          <label for="name">Full name</label><input id="name" name="name" type="text" placeholder="Ada Lovelace">
-          <label for="email">Email</label><input id="email" name="email" type="email">
-          <button type="submit">Next</button></form>`));
-      } else if (req.method === 'POST' && req.url === '/step2') {
-        const f = await readForm(req);
-        send(page('Neko Shop - Options', `<h1>Options</h1><form method="post" action="/submit">
-          <input type="hidden" name="name" value="${esc(f.name ?? '')}"><input type="hidden" name="email" value="${esc(f.email ?? '')}">
-          <label for="plan">Plan</label><select id="plan" name="plan"><option value="basic">Basic</option><option value="pro">Pro</option><option value="team">Team</option></select>
-          <label><input type="checkbox" name="gift" value="yes"> Gift wrap</label>
-          <button type="submit">Submit order</button></form>`));
-      } else if (req.method === 'POST' && req.url === '/submit') {
-        const order = { fields: await readForm(req), number: `NK-${randomInt(100_000, 999_999)}` };
-        orders.push(order);
-        send(page('Order confirmed', `<h1>Thank you!</h1><p>Your order number is <strong>${order.number}</strong>.</p><a href="/">Start over</a>`));
-      } else if (req.url === '/many') {
-        const links = Array.from({ length: 400 }, (_, i) => `<li><a href="/item/${i + 1}">Item number ${i + 1}</a></li>`).join('');
-        send(page('Catalogue', `<p>${'Lots of words on this page. '.repeat(400)}</p><ul>${links}</ul>`));
-      } else if (req.url === '/live') {
-        send(page('Live feed', `<p>Waiting for news…</p><script>fetch('/hang').catch(function () {});</script>`));
-      } else if (req.url === '/hang') {
-        hangOpen = true;
-        req.socket.on('close', () => (hangClosed = true)); // never answered: only a closed page ends it
-      } else {
-        res.writeHead(404).end();
-      }
-    };
-    route().catch(() => res.writeHead(500).end());
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    orders,
-    hangingClosed: () => hangOpen && hangClosed,
-    close: async () => {
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
-}
-
-const act = (action: Record<string, unknown>) => ({ content: JSON.stringify(action) });
+import { act, alive, startModel, startShop, type ModelFixture, type Shop } from './agent-browser.fixture';
 
 describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake model)', () => {
   jest.setTimeout(90_000);
-  let fake: FakeOpenAi;
-  let shop: Awaited<ReturnType<typeof startShop>>;
-  let adapter: BrowserUseAdapter | undefined;
+  let model: ModelFixture;
+  let shop: Shop;
+  const adapters: BrowserUseAdapter[] = [];
   const progress: ChannelProgress[] = [];
-  const make = (options: Partial<BrowserUseOptions> = {}, llm: AgentLlmPort = new FakeProviderLlm(fake.baseUrl)) =>
-    (adapter = new BrowserUseAdapter(llm, { stepTimeoutMs: 20_000, ...options }));
+  // The shop runs on 127.0.0.1: allowed as a local host the operator listed.
+  const make = (options: Partial<BrowserUseOptions> = {}) =>
+    adopt(new BrowserUseAdapter(model.llm, { stepTimeoutMs: 20_000, allowedPrivateHosts: [shop.host], ...options }));
   const onProgress = (p: ChannelProgress) => progress.push(p);
-  /** The user message of every chat request so far. */
-  const prompts = () =>
-    fake.requests
-      .filter((r) => r.path.endsWith('/chat/completions'))
-      .map((r) => (r.body?.messages as Array<{ role: string; content: string }>).find((m) => m.role === 'user')?.content ?? '');
+  const adopt = (a: BrowserUseAdapter) => (adapters.push(a), a);
+  const prompts = () => model.prompts();
   const actionMessages = () => progress.filter((p) => p.stage === 'action').map((p) => p.message);
 
   beforeAll(async () => {
-    fake = await startFakeOpenAi({ apiKey: 'sk-test' });
+    model = await startModel();
     shop = await startShop();
   });
   beforeEach(() => {
-    fake.script.reset();
-    fake.clearRequests();
+    model.fake.script.reset();
+    model.fake.clearRequests();
+    model.writeConfig(true);
     progress.length = 0;
   });
   afterEach(async () => {
-    await adapter?.onModuleDestroy();
-    adapter = undefined;
+    await Promise.all(adapters.splice(0).map((a) => a.onModuleDestroy()));
   });
   afterAll(async () => {
-    await fake.close();
+    await model.close();
     await shop.close();
   });
 
@@ -137,20 +43,22 @@ describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake
     expect((await missing.describe()).problems[0]?.source).toBe('chromium');
     const result = await missing.execute({ instruction: 'open example.com' });
     expect(result).toMatchObject({ success: false });
-    expect(fake.requests).toHaveLength(0);
+    expect(model.fake.requests).toHaveLength(0);
 
-    const llm = new FakeProviderLlm(fake.baseUrl, { readiness: { ready: false, reason: 'AGENT_KEY_NOT_CONFIGURED' } });
-    const present = make({}, llm);
+    model.writeConfig(false);
+    const present = make();
     await expect(present.readiness()).resolves.toEqual({ ready: false, reason: 'AGENT_KEY_NOT_CONFIGURED' });
-    llm.state.readiness = { ready: true, reason: '' };
-    await expect(present.readiness()).resolves.toEqual({ ready: true, reason: '' });
+    model.writeConfig(true);
+    model.llm.invalidate();
+    await expect(present.readiness()).resolves.toEqual({ ready: true, reason: '' }); // after a 5-token probe
+    expect(prompts()).toEqual(['ping']);
     const { actions } = await present.describe();
     expect(actions.map((a) => a.name)).toEqual(['browse']);
     expect(present.browserPid()).toBeUndefined(); // readiness never launches Chromium
   });
 
   it('fills a two-page form from snapshots, submits it and reports the order number read from the page', async () => {
-    fake.script.chat(
+    model.fake.script.chat(
       act({ action: 'navigate', url: `${shop.url}/` }),
       act({ actions: [{ action: 'type', index: 1, text: 'Ada Lovelace' }, { action: 'type', index: 2, text: 'ada@example.com' }] }),
       act({ action: 'click', index: 3 }),
@@ -160,7 +68,7 @@ describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake
       act({ action: 'extract' }),
     );
     // The last turn "reads" the order number from the snapshot it is sent, as a model would.
-    fake.script.defaultChat((body) => {
+    model.fake.script.defaultChat((body) => {
       const text = JSON.stringify(body.messages);
       const order = /order number is (NK-\d+)/.exec(text)?.[1];
       return act(order ? { action: 'done', result: `Order placed; the order number is ${order}.` } : { action: 'fail', reason: 'no order number' });
@@ -184,7 +92,10 @@ describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake
     expect(sent[2]).toContain('value="ada@example.com"');
     expect(sent[3]).toContain('[1] select name="plan" label="Plan" options=["Basic","Pro","Team"] selected="Basic"');
     expect(sent[5]).toContain('[2] checkbox name="gift" label="Gift wrap" value="yes" checked');
-    expect(sent[7]).toContain(`RECORDED INFORMATION:\nFrom Order confirmed (${shop.url}/submit)`);
+    expect(sent[7]).toContain(`RECORDED INFORMATION:\n${UNTRUSTED_OPEN}\nFrom Order confirmed (${shop.url}/submit)`);
+    // page content reaches the model only between the untrusted-content markers
+    expect(sent[1]).toMatch(new RegExp(`CURRENT PAGE:\\n${UNTRUSTED_OPEN}\\nURL: [^\\n]+\\n[\\s\\S]*\\n${UNTRUSTED_CLOSE}\\n\\nReply with`));
+    expect(sent[1]?.indexOf('TASK: Order the Pro plan')).toBeLessThan(sent[1]?.indexOf(UNTRUSTED_OPEN) ?? 0);
 
     expect(actionMessages()).toEqual([
       `navigate ${shop.url}/`,
@@ -210,7 +121,7 @@ describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake
   });
 
   it('feeds action errors back to the model: a bad URL, a missing index, then fail', async () => {
-    fake.script.chat(
+    model.fake.script.chat(
       act({ action: 'navigate', url: 'file:///etc/passwd' }),
       act({ action: 'navigate', url: `${shop.url}/` }),
       act({ action: 'click', index: 99 }),
@@ -228,7 +139,7 @@ describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake
   });
 
   it('stops at the step limit with the information gathered so far', async () => {
-    fake.script.chat(act({ action: 'navigate', url: `${shop.url}/` }), act({ action: 'extract' }), act({ action: 'scroll', direction: 'down' }));
+    model.fake.script.chat(act({ action: 'navigate', url: `${shop.url}/` }), act({ action: 'extract' }), act({ action: 'scroll', direction: 'down' }));
     const browser = make({ maxSteps: 3, idleCloseMs: 200 });
     const result = await browser.execute({ instruction: 'look around' }, { onProgress });
     expect(result).toMatchObject({ success: false, error: 'step limit reached' });
@@ -241,10 +152,10 @@ describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake
   });
 
   it('bounds the snapshot of a large page', async () => {
-    fake.script.chat(act({ action: 'navigate', url: `${shop.url}/many` }), act({ action: 'done', result: 'seen' }));
+    model.fake.script.chat(act({ action: 'navigate', url: `${shop.url}/many` }), act({ action: 'done', result: 'seen' }));
     const result = await make().execute({ instruction: 'open the catalogue' });
     expect(result.success).toBe(true);
-    const snapshot = /CURRENT PAGE:\n([\s\S]*)\n\nReply with/.exec(prompts()[1] ?? '')?.[1] ?? '';
+    const snapshot = new RegExp(`CURRENT PAGE:\\n${UNTRUSTED_OPEN}\\n([\\s\\S]*)\\n${UNTRUSTED_CLOSE}`).exec(prompts()[1] ?? '')?.[1] ?? '';
     expect(snapshot).toContain('[1] link "Item number 1" -> /item/1');
     expect(snapshot).not.toContain('"Item number 151"');
     expect(snapshot).toMatch(/\((2[5-9]\d|3\d\d) more elements not shown; scroll to reach them\)/);
@@ -254,47 +165,55 @@ describeWithPrograms(['chromium'])('browser-use channel (headless Chromium, fake
 
   it('relaunches Chromium after it crashed', async () => {
     const browser = make();
-    fake.script.chat(act({ action: 'done', result: 'first' }));
+    model.fake.script.chat(act({ action: 'done', result: 'first' }));
     await expect(browser.execute({ instruction: 'nothing' })).resolves.toMatchObject({ success: true, summary: 'first' });
     const first = browser.browserPid() ?? 0;
     process.kill(first, 'SIGKILL');
     await waitFor(() => browser.browserPid() === undefined, 'the crash to be noticed');
-    fake.script.chat(act({ action: 'navigate', url: `${shop.url}/` }), act({ action: 'done', result: 'second' }));
+    model.fake.script.chat(act({ action: 'navigate', url: `${shop.url}/` }), act({ action: 'done', result: 'second' }));
     await expect(browser.execute({ instruction: 'open the shop' })).resolves.toMatchObject({ success: true, summary: 'second' });
     expect(browser.browserPid()).toBeGreaterThan(0);
     expect(browser.browserPid()).not.toBe(first);
   });
 
   it('ends at the task deadline with an error, the context closed', async () => {
-    fake.script.chat(act({ action: 'navigate', url: `${shop.url}/` }), { ...act({ action: 'back' }), delayMs: 60_000 });
+    model.fake.script.chat(act({ action: 'navigate', url: `${shop.url}/` }), { ...act({ action: 'back' }), delayMs: 60_000 });
     const browser = make();
     const result = await browser.execute({ instruction: 'wait forever', timeoutMs: 8000 }, { onProgress });
     expect(result).toMatchObject({ success: false, error: 'timed out after 8000 ms', summary: 'Browser task timed out' });
     expect(browser.openContexts).toBe(0);
   });
 
+  it('stops an action that outlives the step timeout and goes on in a fresh page', async () => {
+    model.fake.script.chat(act({ action: 'navigate', url: `${shop.url}/busy` }), act({ action: 'click', index: 1 }), act({ action: 'navigate', url: `${shop.url}/` }), act({ action: 'done', result: 'recovered' }));
+    const browser = make({ stepTimeoutMs: 3000 });
+    const result = await browser.execute({ instruction: 'press freeze, then open the shop' }, { onProgress });
+    expect(result).toMatchObject({ success: true, summary: 'recovered' });
+    const sent = prompts();
+    expect(sent[2]).toContain('click [1] "Freeze" -> error: the action took longer than 3000 ms and was stopped; the page stopped responding, so it was closed and a blank page opened');
+    expect(sent[2]).toContain('URL: about:blank');
+    expect(sent[3]).toContain('Title: Neko Shop - Your details');
+    expect(browser.openContexts).toBe(0);
+  });
+
   it('cancels mid-run: returns "cancelled" and closes the task browser context at once', async () => {
-    fake.script.chat(act({ action: 'navigate', url: `${shop.url}/live` }), { ...act({ action: 'scroll' }), delayMs: 60_000 });
+    model.fake.script.chat(act({ action: 'navigate', url: `${shop.url}/live` }), { ...act({ action: 'scroll' }), delayMs: 60_000 });
     const browser = make();
     const abort = new AbortController();
     const running = browser.execute({ instruction: 'watch the live feed' }, { signal: abort.signal, onProgress });
     await waitFor(() => prompts().length === 2, 'the second model call', 30_000);
     expect(browser.openContexts).toBe(1);
     expect(shop.hangingClosed()).toBe(false);
+    const hungUp = model.hungUp();
     abort.abort();
     const result = await running;
     expect(result).toMatchObject({ success: false, error: 'cancelled' });
     expect(browser.openContexts).toBe(0);
+    // the pending model call was abandoned on the wire, and no call followed it
+    await waitFor(() => model.hungUp() === hungUp + 1, 'the model connection to close', 10_000);
+    expect(prompts()).toHaveLength(2);
     // the page's pending request dies with its context
     await waitFor(() => shop.hangingClosed(), 'the page connection to close', 10_000);
     expect(actionMessages()).toEqual([`navigate ${shop.url}/live`]);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    return process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-}

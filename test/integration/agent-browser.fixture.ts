@@ -129,6 +129,8 @@ export async function startShop(extra: (req: IncomingMessage, res: ServerRespons
       } else if (req.url === '/many') {
         const links = Array.from({ length: 400 }, (_, i) => `<li><a href="/item/${i + 1}">Item number ${i + 1}</a></li>`).join('');
         send(page('Catalogue', `<p>${'Lots of words on this page. '.repeat(400)}</p><ul>${links}</ul>`));
+      } else if (req.url === '/busy') {
+        send(page('Busy page', `<button onclick="for (;;) {}">Freeze</button>`));
       } else if (req.url === '/live') {
         send(page('Live feed', `<p>Waiting for news…</p><script>fetch('/hang').catch(function () {});</script>`));
       } else if (req.url === '/hang') {

@@ -9,12 +9,11 @@ import { BrowserUseAdapter, type BrowserUseOptions } from './browser/browser-use
 import { ComputerUseAdapter } from './computer/computer-use.adapter';
 import { McpClientAdapter } from './mcp/mcp-client.adapter';
 
-/** Browser options from the environment: NEKO_BROWSER_HEADLESS=0 shows the window (the path is found by the adapter). */
+/** Browser options from the environment: NEKO_BROWSER_HEADLESS=0 shows the window (the locator reads NEKO_CHROMIUM_PATH). */
 export function browserUseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<BrowserUseOptions> {
   const options: Partial<BrowserUseOptions> = {};
   const headless = env.NEKO_BROWSER_HEADLESS?.trim().toLowerCase();
   if (headless === '0' || headless === 'false') options.headless = false;
-  if (env.NEKO_CHROMIUM_PATH?.trim()) options.executablePath = env.NEKO_CHROMIUM_PATH.trim();
   return options;
 }
 

@@ -49,7 +49,10 @@ describe('browser action replies', () => {
     expect(checkUrl('https://example.com/a?b=1', false)).toEqual({ url: 'https://example.com/a?b=1' });
     expect(checkUrl('about:blank', false)).toEqual({ url: 'about:blank' });
     expect(checkUrl('example.com/news', false)).toEqual({ url: 'https://example.com/news' });
-    expect(checkUrl('localhost:8080/x', false)).toEqual({ url: 'https://localhost:8080/x' });
+    expect(checkUrl('localhost:8080/x', false)).toEqual({ url: 'http://localhost:8080/x' });
+    expect(checkUrl('192.168.1.1', false)).toEqual({ url: 'http://192.168.1.1/' });
+    expect(checkUrl('[::1]:3000/a', false)).toEqual({ url: 'http://[::1]:3000/a' });
+    expect(checkUrl('192.168.1.1.example.com', false)).toEqual({ url: 'https://192.168.1.1.example.com/' });
     expect(checkUrl('file:///etc/passwd', false)).toEqual({ error: 'file: URLs are not allowed; only http and https pages can be opened' });
     expect(checkUrl('file:///tmp/page.html', true)).toEqual({ url: 'file:///tmp/page.html' });
     expect(checkUrl('javascript:alert(1)', true)).toMatchObject({ error: expect.stringContaining('javascript:') });

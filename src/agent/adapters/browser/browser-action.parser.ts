@@ -80,13 +80,17 @@ export function parseAction(item: unknown): BrowserAction | string {
 }
 
 /**
- * Only http(s) pages and about:blank (file: URLs when allowed). A bare host gets https://.
- * Returns the URL to open, or an error text.
+ * Only http(s) pages and about:blank (file: URLs when allowed). A bare host gets https://, a bare
+ * localhost or IP address http:// (local devices rarely have certificates). Which hosts may be
+ * opened is decided later by the host policy (browser-url.policy.ts). Returns the URL or an error.
  */
 export function checkUrl(raw: string, allowFileUrls: boolean): { url: string } | { error: string } {
   const text = raw.trim();
   if (text === 'about:blank') return { url: text };
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[^/:]+:\d+(\/|$)/.test(text) ? text : `https://${text}`;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[^/:]+:\d+(\/|$)/.test(text);
+  const host = /^(\[[0-9a-f:.]+\]|[^/:?#]+)/i.exec(text)?.[1] ?? '';
+  const local = /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i.test(host);
+  const withScheme = hasScheme ? text : `${local ? 'http' : 'https'}://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);

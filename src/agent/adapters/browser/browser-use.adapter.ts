@@ -1,27 +1,24 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import type { BrowserContext, Page } from 'puppeteer-core';
-import { AgentLlmError, type AgentLlmPort } from '../../llm/agent-llm.port';
+import type { BrowserContext } from 'puppeteer-core';
+import type { AgentLlmPort } from '../../llm/agent-llm.port';
+import { AgentReason } from '../../tasks/agent-status.snapshot';
 import {
-  boundText,
   CHANNEL_REASON,
-  RESULT_LIMITS,
   type AgentChannelAdapter,
   type ChannelDescription,
   type ChannelExecuteOptions,
-  type ChannelProgress,
   type ChannelReadiness,
   type ChannelRequest,
   type ChannelResult,
 } from '../agent-channel.port';
-import { runAction, describeAction } from './browser-action.executor';
-import { parseActionReply, type BrowserAction } from './browser-action.parser';
 import { BrowserSession } from './browser.session';
-import { buildStepMessages, type StepRecord } from './browser-use.prompts';
+import { BrowserTask } from './browser-task.runner';
+import { Aborted, cancelled, clampMs, failure, progressReporter, type RunState } from './browser-task.util';
+import { HostPolicy } from './browser-url.policy';
 import { CHROMIUM_HINT, locateChromium } from './chromium.locator';
-import { renderSnapshot, takeSnapshot } from './page.snapshot';
 
 export interface BrowserUseOptions {
-  /** Browser executable; when unset: NEKO_CHROMIUM_PATH, PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, PATH, install folders. */
+  /** Browser executable; when unset the locator searches (NEKO_CHROMIUM_PATH, PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, PATH, install folders). */
   executablePath?: string;
   headless: boolean;
   /** Model turns per task (one snapshot and one agent-tier call each). */
@@ -34,6 +31,10 @@ export interface BrowserUseOptions {
   idleCloseMs: number;
   navigationTimeoutMs: number;
   allowFileUrls: boolean;
+  /** Local hosts the browser may open without the user naming them: `host` or `host:port`. */
+  allowedPrivateHosts: readonly string[];
+  /** Tasks browsing at once (one browser context each); the others wait. */
+  maxConcurrentTasks: number;
 }
 
 export const BROWSER_USE_DEFAULTS: BrowserUseOptions = {
@@ -44,22 +45,13 @@ export const BROWSER_USE_DEFAULTS: BrowserUseOptions = {
   idleCloseMs: 5 * 60_000,
   navigationTimeoutMs: 30_000,
   allowFileUrls: false,
+  allowedPrivateHosts: [],
+  maxConcurrentTasks: 2,
 };
 
-const GATHERED_LIMITS = { entry: 1500, total: 4000 } as const;
-
-class Aborted extends Error {}
-
-interface RunState {
-  readonly history: StepRecord[];
-  readonly gathered: string[];
-  lastPage: string;
-}
-
 /**
- * Browser-use channel: a model drives a headless Chromium through a loop of page snapshot → one
- * agent-tier JSON decision → puppeteer actions, until it answers `done` or `fail`, the step limit or
- * the deadline is reached, or the task is cancelled. Every action is reported as progress.
+ * Browser-use channel: a model drives a headless Chromium (see browser-task.runner.ts) until it
+ * answers `done` or `fail`, the step limit or the deadline is reached, or the task is cancelled.
  */
 export class BrowserUseAdapter implements AgentChannelAdapter, OnModuleDestroy {
   readonly channel = 'browser_use' as const;
@@ -70,13 +62,24 @@ export class BrowserUseAdapter implements AgentChannelAdapter, OnModuleDestroy {
     private readonly llm: AgentLlmPort,
     options: Partial<BrowserUseOptions> = {},
   ) {
-    this.options = { ...BROWSER_USE_DEFAULTS, ...options };
+    const o = { ...BROWSER_USE_DEFAULTS, ...options };
+    const d = BROWSER_USE_DEFAULTS;
+    this.options = {
+      ...o,
+      maxSteps: Math.max(1, Math.min(100, Math.floor(Number(o.maxSteps)) || d.maxSteps)),
+      stepTimeoutMs: clampMs(o.stepTimeoutMs, d.stepTimeoutMs),
+      taskTimeoutMs: clampMs(o.taskTimeoutMs, d.taskTimeoutMs),
+      idleCloseMs: clampMs(o.idleCloseMs, d.idleCloseMs),
+      navigationTimeoutMs: clampMs(o.navigationTimeoutMs, d.navigationTimeoutMs),
+      maxConcurrentTasks: Math.max(1, Math.min(16, Math.floor(Number(o.maxConcurrentTasks)) || d.maxConcurrentTasks)),
+    };
     this.session = new BrowserSession({
       executablePath: () => this.locate(),
       headless: this.options.headless,
       idleCloseMs: this.options.idleCloseMs,
       launchTimeoutMs: 30_000,
       protocolTimeoutMs: Math.max(30_000, this.options.stepTimeoutMs),
+      maxContexts: this.options.maxConcurrentTasks,
     });
   }
 
@@ -86,7 +89,7 @@ export class BrowserUseAdapter implements AgentChannelAdapter, OnModuleDestroy {
       const llm = await this.llm.readiness('agent');
       return { ready: llm.ready, reason: llm.ready ? '' : llm.reason };
     } catch {
-      return { ready: false, reason: 'AGENT_LLM_UNREACHABLE' };
+      return { ready: false, reason: AgentReason.LlmUnreachable };
     }
   }
 
@@ -121,7 +124,7 @@ export class BrowserUseAdapter implements AgentChannelAdapter, OnModuleDestroy {
     if (!this.locate()) return failure('Browser use is unavailable: no Chromium found', CHROMIUM_HINT, state);
 
     const run = new AbortController();
-    const timeoutMs = Math.max(1, request.timeoutMs ?? this.options.taskTimeoutMs);
+    const timeoutMs = clampMs(request.timeoutMs, this.options.taskTimeoutMs);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -133,16 +136,11 @@ export class BrowserUseAdapter implements AgentChannelAdapter, OnModuleDestroy {
     // Closing the context at once makes every pending puppeteer call fail fast.
     run.signal.addEventListener('abort', () => void this.session.release(context), { once: true });
     try {
-      context = await this.session.openContext();
+      context = await this.session.openContext(run.signal);
       if (run.signal.aborted) throw new Aborted();
-      const page = await context.newPage();
-      page.setDefaultTimeout(this.options.stepTimeoutMs);
-      page.setDefaultNavigationTimeout(this.options.navigationTimeoutMs);
-      page.on('dialog', (dialog) => {
-        state.history.push({ step: 0, action: 'page dialog', outcome: `accepted ${JSON.stringify(boundText(dialog.message(), 200))}` });
-        void dialog.accept().catch(() => undefined);
-      });
-      return await this.loop(instruction, page, run.signal, state, progressReporter(options.onProgress));
+      const policy = new HostPolicy({ instruction, allowedPrivateHosts: this.options.allowedPrivateHosts, allowFileUrls: this.options.allowFileUrls });
+      const task = new BrowserTask(this.llm, context, { ...this.options, policy }, run.signal, state, progressReporter(options.onProgress));
+      return await task.run(instruction);
     } catch (err) {
       if (run.signal.aborted) return timedOut ? failure('Browser task timed out', `timed out after ${timeoutMs} ms`, state) : cancelled(state);
       const message = err instanceof Error ? err.message : String(err);
@@ -171,108 +169,4 @@ export class BrowserUseAdapter implements AgentChannelAdapter, OnModuleDestroy {
   private locate(): string | undefined {
     return locateChromium({ executablePath: this.options.executablePath });
   }
-
-  private async loop(instruction: string, page: Page, signal: AbortSignal, state: RunState, report: (p: ChannelProgress) => void): Promise<ChannelResult> {
-    const { maxSteps, stepTimeoutMs } = this.options;
-    for (let step = 1; step <= maxSteps; step++) {
-      if (signal.aborted) throw new Aborted();
-      report({ stage: 'step', progress: step / maxSteps, message: `step ${step}/${maxSteps}` });
-      const snapshot = await abortable(takeSnapshot(page), signal);
-      state.lastPage = `${snapshot.title} (${snapshot.url})`;
-      const messages = buildStepMessages({ instruction, step, maxSteps, history: state.history, gathered: state.gathered, snapshot: renderSnapshot(snapshot) });
-      let reply: unknown;
-      try {
-        reply = await abortable(this.llm.completeJson('agent', messages, { temperature: 0, maxTokens: 1024, timeoutMs: stepTimeoutMs, signal }), signal);
-      } catch (err) {
-        if (!(err instanceof AgentLlmError && err.kind === 'parse')) throw err;
-        reply = undefined;
-      }
-      const parsed = parseActionReply(reply);
-      if (!parsed.ok) {
-        state.history.push({ step, action: '(invalid reply)', outcome: `error: ${reply === undefined ? 'the reply was not JSON' : parsed.error}` });
-        continue;
-      }
-      for (const [i, action] of parsed.actions.entries()) {
-        report({ stage: 'action', message: describeAction(action, snapshot) });
-        if (action.action === 'done' || action.action === 'fail') return finish(action, state);
-        const env = { page, snapshot, navigationTimeoutMs: this.options.navigationTimeoutMs, allowFileUrls: this.options.allowFileUrls, extractChars: GATHERED_LIMITS.entry };
-        const outcome = await abortable(withTimeout(runAction(action, env), stepTimeoutMs), signal);
-        state.history.push({ step, action: describeAction(action, snapshot), outcome: outcome.outcome });
-        if (outcome.gathered) addGathered(state, outcome.gathered);
-        if (outcome.navigated && i < parsed.actions.length - 1) {
-          state.history.push({ step, action: `(${parsed.actions.length - i - 1} more actions)`, outcome: 'skipped: the page changed' });
-          break;
-        }
-      }
-      if (parsed.note) state.history.push({ step, action: '(extra actions)', outcome: parsed.note });
-    }
-    return failure(`Browser task stopped after ${maxSteps} steps without finishing`, 'step limit reached', state);
-  }
-}
-
-function finish(action: Extract<BrowserAction, { action: 'done' } | { action: 'fail' }>, state: RunState): ChannelResult {
-  if (action.action === 'fail') return failure(`Browser task failed: ${action.reason}`, action.reason, state);
-  const result = action.result || 'The browser task is finished.';
-  const detail = boundText([action.result, ...state.gathered].filter(Boolean).join('\n\n'), RESULT_LIMITS.detail);
-  if (!action.success) return { ...failure(result, result, state), detail };
-  return { success: true, summary: boundText(result, RESULT_LIMITS.summary), detail };
-}
-
-function failure(summary: string, error: string, state: RunState): ChannelResult {
-  const gathered = state.gathered.join('\n\n') || (state.lastPage ? `Last page: ${state.lastPage}` : '');
-  return {
-    success: false,
-    summary: boundText(summary, RESULT_LIMITS.summary),
-    detail: boundText(gathered, RESULT_LIMITS.detail),
-    error: boundText(error, RESULT_LIMITS.error),
-  };
-}
-
-function cancelled(state: RunState): ChannelResult {
-  return failure('Browser task cancelled', 'cancelled', state);
-}
-
-function addGathered(state: RunState, text: string): void {
-  state.gathered.push(boundText(text, GATHERED_LIMITS.entry));
-  // Keep the newest information when the total grows too large.
-  while (state.gathered.length > 1 && state.gathered.reduce((n, g) => n + g.length, 0) > GATHERED_LIMITS.total) state.gathered.shift();
-}
-
-/** A listener that throws must not end the task. */
-function progressReporter(onProgress: ChannelExecuteOptions['onProgress']): (p: ChannelProgress) => void {
-  return (p) => {
-    try {
-      onProgress?.({ ...p, ...(p.message !== undefined ? { message: boundText(p.message, 200) } : {}) });
-    } catch {
-      // ignored on purpose
-    }
-  };
-}
-
-/** Rejects with Aborted as soon as `signal` fires; the inner promise's later failure is swallowed. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Aborted());
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
-}
-
-/** An action that hangs past the step timeout is reported as an error outcome. */
-function withTimeout(promise: ReturnType<typeof runAction>, ms: number): ReturnType<typeof runAction> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Awaited<typeof promise>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, outcome: `error: the action took longer than ${ms} ms`, navigated: false }), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

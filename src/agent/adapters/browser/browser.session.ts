@@ -1,9 +1,12 @@
 /**
  * One headless Chromium shared by all browser-use tasks, launched on first use. Each task gets its
- * own isolated BrowserContext (no cookies or storage leak between tasks), closed when the task ends.
- * The browser itself is closed after an idle period and on shutdown, and relaunched if it crashed.
+ * own isolated BrowserContext (no cookies or storage leak between tasks, downloads denied), closed
+ * when the task ends; at most `maxContexts` at once, the others wait. The browser is closed after an
+ * idle period and on shutdown, and relaunched if it crashed.
  */
+import { Logger } from '@nestjs/common';
 import type { Browser, BrowserContext } from 'puppeteer-core';
+import { Semaphore } from './browser-context.semaphore';
 
 export interface BrowserSessionOptions {
   /** Resolved at launch time, so a browser installed later is picked up. */
@@ -14,10 +17,17 @@ export interface BrowserSessionOptions {
   readonly launchTimeoutMs: number;
   /** Upper bound of one DevTools protocol call. */
   readonly protocolTimeoutMs: number;
+  /** Contexts (tasks) browsing at once (default 2). */
+  readonly maxContexts?: number;
+  /** Default: as root or with NEKO_CHROMIUM_NO_SANDBOX=1 (a failing sandboxed launch is retried without). */
+  readonly noSandbox?: boolean;
 }
 
+/** How long close() waits for Chromium to quit before killing it. */
+const CLOSE_TIMEOUT_MS = 5000;
+
 /** The flags tested on Debian's chromium (design/dependencies.md §6). */
-export function chromiumArgs(platform: NodeJS.Platform = process.platform, isRoot: boolean = process.getuid?.() === 0): string[] {
+export function chromiumArgs(noSandbox: boolean): string[] {
   const args = [
     '--disable-gpu',
     '--disable-dev-shm-usage',
@@ -28,88 +38,144 @@ export function chromiumArgs(platform: NodeJS.Platform = process.platform, isRoo
     '--no-default-browser-check',
     '--mute-audio',
   ];
-  // As root Chromium refuses to start with its sandbox; in containers the sandbox usually fails too.
-  if (isRoot || platform === 'linux') args.unshift('--no-sandbox');
+  if (noSandbox) args.unshift('--no-sandbox');
   return args;
 }
 
+/** Chromium refuses its sandbox as root; NEKO_CHROMIUM_NO_SANDBOX=1 is for containers without user namespaces. */
+export function sandboxDisabledByDefault(uid: number | undefined, env: NodeJS.ProcessEnv): boolean {
+  return uid === 0 || env.NEKO_CHROMIUM_NO_SANDBOX?.trim() === '1';
+}
+
+/** The launch errors that mean "the sandbox cannot work here". */
+export function isSandboxError(err: unknown): boolean {
+  return /No usable sandbox|Running as root without --no-sandbox/i.test(String(err instanceof Error ? err.message : err));
+}
+
+interface Launched {
+  readonly browser: Browser;
+  readonly contexts: Set<BrowserContext>;
+}
+
 export class BrowserSession {
-  private browser: Browser | undefined;
-  private launching: Promise<Browser> | undefined;
-  private readonly contexts = new Set<BrowserContext>();
+  private readonly logger = new Logger('BrowserSession');
+  private current: Launched | undefined;
+  private launching: Promise<Launched> | undefined;
+  private readonly slots: Semaphore;
+  private readonly leases = new Map<BrowserContext, () => void>();
+  private waiting = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private noSandbox: boolean;
 
-  constructor(private readonly options: BrowserSessionOptions) {}
+  constructor(private readonly options: BrowserSessionOptions) {
+    this.slots = new Semaphore(options.maxContexts ?? 2);
+    this.noSandbox = options.noSandbox ?? sandboxDisabledByDefault(process.getuid?.(), process.env);
+  }
 
-  /** A fresh isolated context; pass it to release() when the task ends. */
-  async openContext(): Promise<BrowserContext> {
+  /** A fresh isolated context once a slot is free; pass it to release() when the task ends. */
+  async openContext(signal?: AbortSignal): Promise<BrowserContext> {
     this.cancelIdle();
-    const browser = await this.ensureBrowser();
+    this.waiting++;
+    let release: (() => void) | undefined;
     try {
-      const context = await browser.createBrowserContext();
-      this.contexts.add(context);
+      release = await this.slots.acquire(signal);
+      const launched = await this.ensureBrowser();
+      if (signal?.aborted) throw new Error('aborted while opening a browser context');
+      const context = await launched.browser.createBrowserContext({ downloadBehavior: { policy: 'deny' } });
+      launched.contexts.add(context);
+      this.leases.set(context, release);
+      release = undefined;
       return context;
-    } catch (err) {
+    } finally {
+      release?.();
+      this.waiting--;
       this.scheduleIdle();
-      throw err;
     }
   }
 
   /** Closes the context (idempotent); the browser then waits idleCloseMs for the next task. */
   async release(context: BrowserContext | undefined): Promise<void> {
-    if (!context || !this.contexts.delete(context)) return;
-    try {
-      await context.close();
-    } catch {
-      // the browser may have crashed or been closed already
-    }
+    if (!context || !this.drop(context)) return;
+    await bounded(context.close(), CLOSE_TIMEOUT_MS);
     this.scheduleIdle();
   }
 
   /** Contexts not yet released (for tests and status). */
   get openContexts(): number {
-    return this.contexts.size;
+    return this.leases.size;
   }
 
   /** Pid of the running browser process, if any. */
   browserPid(): number | undefined {
-    return this.browser?.connected ? this.browser.process()?.pid : undefined;
+    return this.current?.browser.connected ? this.current.browser.process()?.pid : undefined;
   }
 
-  /** Closes every context and the browser. */
+  /** Closes every context and the browser; a browser that does not quit in 5 s is killed. */
   async close(): Promise<void> {
     this.cancelIdle();
-    this.contexts.clear();
     const pending = this.launching;
     this.launching = undefined;
-    const browser = this.browser ?? (await pending?.catch(() => undefined));
-    this.browser = undefined;
-    if (!browser) return;
-    try {
-      await browser.close();
-    } catch {
-      browser.process()?.kill('SIGKILL');
-    }
+    const launched = this.current ?? (await pending?.catch(() => undefined));
+    if (this.current === launched) this.current = undefined;
+    if (!launched) return;
+    for (const context of launched.contexts) this.drop(context);
+    await bounded(launched.browser.close(), CLOSE_TIMEOUT_MS);
+    kill(launched.browser);
   }
 
-  private async ensureBrowser(): Promise<Browser> {
-    if (this.browser?.connected) return this.browser;
-    this.browser = undefined;
+  private drop(context: BrowserContext): boolean {
+    const release = this.leases.get(context);
+    if (!release) return false;
+    this.leases.delete(context);
+    this.current?.contexts.delete(context);
+    release();
+    return true;
+  }
+
+  private async ensureBrowser(): Promise<Launched> {
+    if (this.current?.browser.connected) return this.current;
+    this.current = undefined;
     this.launching ??= this.launch().finally(() => {
       this.launching = undefined;
     });
     return this.launching;
   }
 
-  private async launch(): Promise<Browser> {
+  private async launch(): Promise<Launched> {
     const executablePath = this.options.executablePath();
     if (!executablePath) throw new Error('no Chromium executable found');
+    let browser: Browser;
+    try {
+      browser = await this.start(executablePath);
+    } catch (err) {
+      if (this.noSandbox || !isSandboxError(err)) throw err;
+      this.logger.warn('Chromium could not start its sandbox here; starting it without (--no-sandbox)');
+      this.noSandbox = true;
+      browser = await this.start(executablePath);
+    }
+    const launched: Launched = { browser, contexts: new Set() };
+    // State belongs to this browser instance: an old browser going away must not touch a newer one.
+    browser.on('disconnected', () => {
+      if (this.current === launched) this.current = undefined;
+      for (const context of launched.contexts) {
+        this.leases.get(context)?.();
+        this.leases.delete(context);
+      }
+      launched.contexts.clear();
+      kill(browser);
+      this.scheduleIdle();
+    });
+    this.current = launched;
+    return launched;
+  }
+
+  private async start(executablePath: string): Promise<Browser> {
     // Loaded on first use: a user who never enables browser use never pays for it.
     const { default: puppeteer } = await import('puppeteer-core');
-    const browser = await puppeteer.launch({
+    return puppeteer.launch({
       executablePath,
       headless: this.options.headless,
-      args: chromiumArgs(),
+      args: chromiumArgs(this.noSandbox),
       defaultViewport: { width: 1280, height: 800 },
       timeout: this.options.launchTimeoutMs,
       protocolTimeout: this.options.protocolTimeoutMs,
@@ -118,20 +184,14 @@ export class BrowserSession {
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    browser.on('disconnected', () => {
-      if (this.browser === browser) this.browser = undefined;
-      this.contexts.clear();
-    });
-    this.browser = browser;
-    return browser;
   }
 
   private scheduleIdle(): void {
     this.cancelIdle();
-    if (this.contexts.size > 0) return;
+    if (this.leases.size > 0 || this.waiting > 0 || !this.current) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.contexts.size === 0) void this.close();
+      if (this.leases.size === 0 && this.waiting === 0) void this.close();
     }, this.options.idleCloseMs);
     this.idleTimer.unref();
   }
@@ -140,4 +200,16 @@ export class BrowserSession {
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
+}
+
+function kill(browser: Browser): void {
+  const child = browser.process();
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** Waits for `promise` at most `ms`; its failure is ignored (the browser may be gone already). */
+async function bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }

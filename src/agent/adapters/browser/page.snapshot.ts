@@ -1,13 +1,26 @@
 /**
  * What the model sees of a page: URL, title, a text excerpt and the interactive elements, each with
- * an index written into the DOM (`data-neko-index`) so "click 3" finds the same element again.
+ * an index written into the DOM so "click 3" finds the same element again. The attribute name is
+ * random per task (a page cannot pre-mark elements with it) and every snapshot renumbers from 1.
  * The in-page part is plain JavaScript in a string: it runs in Chromium, not in Node (and this
- * project compiles without the DOM typings).
+ * project compiles without the DOM typings), in an isolated world (NavigationGuard.evaluate) so
+ * page scripts cannot replace the built-ins it uses; what it returns is still checked and bounded.
  */
-import type { Page } from 'puppeteer-core';
+import { randomBytes } from 'node:crypto';
 import { boundText } from '../agent-channel.port';
 
-export const INDEX_ATTRIBUTE = 'data-neko-index';
+/** A fresh index attribute name for one task, e.g. `data-neko-3f9a0c1d2e4b`. */
+export function newIndexAttribute(): string {
+  return `data-neko-${randomBytes(6).toString('hex')}`;
+}
+
+/** Runs an expression in the page and returns its JSON value. */
+export type PageEvaluate = (expression: string) => Promise<unknown>;
+
+/** CSS selector of element `index` under `attribute`. */
+export function indexSelector(attribute: string, index: number): string {
+  return `[${attribute}="${index}"]`;
+}
 
 export interface SnapshotLimits {
   readonly maxElements: number;
@@ -44,13 +57,17 @@ export interface PageSnapshot {
   readonly screens: number;
 }
 
-// Runs in the page. Indices already assigned are kept; new elements get the next free number.
+// Runs in the page. Every call clears the old marks and numbers the visible elements 1..n.
 const IN_PAGE_SNAPSHOT = `(function (opts) {
-  var ATTR = ${JSON.stringify(INDEX_ATTRIBUTE)};
+  var ATTR = opts.attribute;
   var w = window;
-  if (typeof w.__nekoNextIndex !== 'number') w.__nekoNextIndex = 1;
+  var old = document.querySelectorAll('[' + ATTR + ']');
+  for (var k = 0; k < old.length; k++) old[k].removeAttribute(ATTR);
+  var next = 1;
   function clean(s, max) {
-    s = String(s == null ? '' : s).replace(/\\s+/g, ' ').trim();
+    s = String(s == null ? '' : s);
+    if (s.length > max * 2) s = s.slice(0, max * 2);
+    s = s.replace(/\\s+/g, ' ').trim();
     return s.length > max ? s.slice(0, max - 1) + '\\u2026' : s;
   }
   function visible(el, r) {
@@ -89,7 +106,7 @@ const IN_PAGE_SNAPSHOT = `(function (opts) {
   var out = [];
   all.slice(0, opts.maxElements).forEach(function (c) {
     var el = c.el;
-    if (!el.hasAttribute(ATTR)) el.setAttribute(ATTR, String(w.__nekoNextIndex++));
+    el.setAttribute(ATTR, String(next++));
     // A new tab would be invisible to the agent: open links and forms in this one.
     if (el.getAttribute('target')) el.removeAttribute('target');
     if (el.form && el.form.getAttribute('target')) el.form.removeAttribute('target');
@@ -113,25 +130,27 @@ const IN_PAGE_SNAPSHOT = `(function (opts) {
     if (el.disabled || el.getAttribute('aria-disabled') === 'true') e.disabled = true;
     out.push(e);
   });
-  var body = document.body ? clean(document.body.innerText, 200000) : '';
+  // Only a window of the text leaves the page (a 20 MB page must not travel to Node).
+  var body = document.body ? String(document.body.innerText) : '';
   var doc = document.documentElement;
   var height = Math.max(doc.scrollHeight, 1);
   var scrolled = Math.max(0, height - w.innerHeight);
   var pct = scrolled > 0 ? Math.round((w.scrollY / scrolled) * 100) : 0;
   // When scrolled, start the excerpt about where the viewport is.
   var start = pct > 0 ? Math.floor((w.scrollY / height) * body.length) : 0;
-  if (start > 0) { var sp = body.indexOf(' ', start); start = sp > 0 ? sp + 1 : start; }
-  return { url: location.href, title: clean(document.title, 200), text: clean(body.slice(start), opts.textChars),
+  if (start > 0) { var sp = body.indexOf(' ', start); start = sp > 0 && sp - start < 200 ? sp + 1 : start; }
+  return { url: location.href, title: clean(document.title, 200), text: clean(body.slice(start, start + opts.textChars * 3), opts.textChars),
     elements: out, omitted: omitted, scrollPercent: pct, screens: Math.round((height / Math.max(w.innerHeight, 1)) * 10) / 10 };
 })`;
 
 /** Collects the snapshot; retries while a navigation replaces the document under our feet. */
-export async function takeSnapshot(page: Page, limits: SnapshotLimits = SNAPSHOT_LIMITS): Promise<PageSnapshot> {
+export async function takeSnapshot(evaluate: PageEvaluate, attribute: string, limits: SnapshotLimits = SNAPSHOT_LIMITS): Promise<PageSnapshot> {
+  if (!/^data-[a-z0-9-]{1,60}$/.test(attribute)) throw new Error(`invalid index attribute ${attribute}`);
   let lastError: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
-      const raw: unknown = await page.evaluate(`${IN_PAGE_SNAPSHOT}(${JSON.stringify(limits)})`);
-      return asSnapshot(raw);
+      const raw = await evaluate(`${IN_PAGE_SNAPSHOT}(${JSON.stringify({ ...limits, attribute })})`);
+      return asSnapshot(raw, limits);
     } catch (err) {
       lastError = err;
       if (!/context was destroyed|navigat|detached|Cannot find context/i.test(String(err))) throw err;
@@ -141,22 +160,56 @@ export async function takeSnapshot(page: Page, limits: SnapshotLimits = SNAPSHOT
   throw lastError;
 }
 
-/** The page's visible text (for `extract`), whitespace collapsed and bounded. */
-export async function pageText(page: Page, maxChars: number): Promise<string> {
-  const raw: unknown = await page.evaluate(`document.body ? document.body.innerText : ''`);
-  return boundText(String(raw).replace(/\s+/g, ' ').trim(), maxChars);
+/** The page's visible text (for `extract`), cut inside the page, whitespace collapsed and bounded. */
+export async function pageText(evaluate: PageEvaluate, maxChars: number): Promise<string> {
+  const cut = Math.max(1, Math.floor(maxChars)) * 2;
+  const raw = await evaluate(`(function (n) { var b = document.body; return b ? String(b.innerText).slice(0, n) : ''; })(${cut})`);
+  return boundText(limited(raw, cut).replace(/\s+/g, ' ').trim(), maxChars);
 }
 
-function asSnapshot(raw: unknown): PageSnapshot {
-  const r = (raw ?? {}) as Partial<PageSnapshot>;
+/** A string from the page, at most `max` characters; anything else becomes ''. */
+function limited(value: unknown, max: number): string {
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}
+
+function num(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+function asElement(raw: unknown): SnapshotElement | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const index = r.index;
+  if (typeof index !== 'number' || !Number.isInteger(index) || index < 1 || index > 100_000) return undefined;
+  const e: { -readonly [K in keyof SnapshotElement]: SnapshotElement[K] } = { index, kind: limited(r.kind, 30) || 'clickable' };
+  const text = { type: 30, name: 40, label: 80, placeholder: 60, value: 120, href: 120 } as const;
+  for (const key of Object.keys(text) as Array<keyof typeof text>) if (typeof r[key] === 'string') e[key] = limited(r[key], text[key]);
+  if (typeof r.checked === 'boolean') e.checked = r.checked;
+  if (r.disabled === true) e.disabled = true;
+  if (Array.isArray(r.options)) e.options = r.options.slice(0, 20).map((o) => limited(o, 40));
+  return e;
+}
+
+function asSnapshot(raw: unknown, limits: SnapshotLimits): PageSnapshot {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const elements: SnapshotElement[] = [];
+  const seen = new Set<number>();
+  for (const item of Array.isArray(r.elements) ? r.elements.slice(0, limits.maxElements) : []) {
+    const e = asElement(item);
+    // A page script copying our attribute could produce the same number twice: keep the first.
+    if (e && !seen.has(e.index)) {
+      seen.add(e.index);
+      elements.push(e);
+    }
+  }
   return {
-    url: String(r.url ?? ''),
-    title: String(r.title ?? ''),
-    text: String(r.text ?? ''),
-    elements: Array.isArray(r.elements) ? r.elements : [],
-    omitted: Number(r.omitted ?? 0),
-    scrollPercent: Number(r.scrollPercent ?? 0),
-    screens: Number(r.screens ?? 1),
+    url: limited(r.url, 2048),
+    title: limited(r.title, 200),
+    text: limited(r.text, limits.textChars),
+    elements,
+    omitted: Math.round(num(r.omitted, 0, 1_000_000, 0)),
+    scrollPercent: Math.round(num(r.scrollPercent, 0, 100, 0)),
+    screens: num(r.screens, 0, 100_000, 1),
   };
 }
 
