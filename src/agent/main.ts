@@ -4,6 +4,9 @@ import { bootstrapHttpServer } from '../shared/lifecycle/http-server.bootstrap';
 import { AgentAppModule } from './agent-app.module';
 import { createAgentBridgeStrategy } from './bridge/agent-bridge.strategy';
 
+/** Largest request body: the agent's bodies are small JSON (instructions ≤ 4000 characters, flags, profiles ≤ 16 KiB). */
+const AGENT_BODY_LIMIT_BYTES = 1024 * 1024;
+
 /**
  * Agent server: HTTP on 48915 (Swagger at /docs); receives main's events on SUB 48961 and PULL 48963
  * (connect side). Shutdown (SIGTERM/SIGINT, launcher gone) closes the app, so the adapters'
@@ -12,6 +15,7 @@ import { createAgentBridgeStrategy } from './bridge/agent-bridge.strategy';
 void bootstrapHttpServer({
   processName: 'agent',
   portKey: 'agent',
+  fastify: { bodyLimit: AGENT_BODY_LIMIT_BYTES },
   module: (ctx) => AgentAppModule.register(ctx),
   configure: (app) =>
     setupSwagger(

@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import { buildSync } from 'esbuild';
 import { Pull } from 'zeromq';
 import { AgentAppModule } from '../../src/agent/agent-app.module';
+import { TaskRunnerService } from '../../src/agent/pipeline/task-runner.service';
 import { TaskActionLog } from '../../src/agent/tasks/task-action.log';
 import { TaskRegistryService } from '../../src/agent/tasks/task-registry.service';
 import type { BootContext } from '../../src/shared/config/config.tokens';
@@ -22,6 +23,7 @@ jest.setTimeout(60_000);
 const ALL_OFF = { mcp_enabled: false, computer_use_enabled: false, browser_use_enabled: false, user_plugin_enabled: false, openfang_enabled: false };
 
 let work: string;
+let serverJs: string;
 let ctx: BootContext;
 let fake: FakeOpenAi;
 let app: NestFastifyApplication;
@@ -53,7 +55,7 @@ const notification = async () => {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'neko-agent-http-'));
-  const serverJs = join(work, 'mcp-test-server.cjs');
+  serverJs = join(work, 'mcp-test-server.cjs');
   buildSync({ entryPoints: [join(__dirname, '../support/mcp-test-server.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: serverJs, logLevel: 'silent' });
   fake = await startFakeOpenAi({ apiKey: 'sk-test' });
   ctx = await createBootContext('agent', { ...(await freePortEnv()), NEKO_DATA_DIR: join(work, 'N.E.K.O'), NEKO_ZMQ_LINGER_MS: '0' });
@@ -94,8 +96,12 @@ describe('agent HTTP API (real agent app, real MCP server, fake model provider)'
       revision: expect.any(Number),
       notification: null,
     });
+    // A set that changes nothing is answered and pushed, but the revision stays (it counts changes).
+    expect(await call('POST', '/agent/flags', { mcp_enabled: false })).toEqual({ status: 200, json: { success: true, agent_flags: ALL_OFF } });
+    expect((await call('GET', '/agent/flags')).json.revision).toBe(flags.json.revision);
     const state = await call('GET', '/agent/state');
     expect(state.status).toBe(200);
+    expect(state.json.snapshot.revision).toBe(flags.json.revision);
     expect(Object.keys(state.json.snapshot)).toEqual(['revision', 'server_online', 'analyzer_enabled', 'flags', 'gate', 'capabilities', 'active_tasks', 'notification', 'updated_at']);
     expect(state.json.snapshot.capabilities.computer_use).toEqual({ ready: false, reason: 'AGENT_KEY_NOT_CONFIGURED' });
     expect(state.json.snapshot.capabilities.user_plugin).toEqual({ ready: false, reason: 'AGENT_PLUGIN_SERVER_ERROR' });
@@ -111,7 +117,12 @@ describe('agent HTTP API (real agent app, real MCP server, fake model provider)'
     expect((await call('POST', '/agent/flags', { user_plugin_enabled: true, openfang_enabled: true })).json.agent_flags).toEqual(ALL_OFF);
     expect((await notification())?.code).toMatch(/^AGENT_(PLUGIN_SERVER_ERROR|OPENFANG_DAEMON_UNREACHABLE)$/);
     expect((await call('POST', '/agent/flags', {})).json).toEqual({ success: true, agent_flags: ALL_OFF });
-    expect(await call('POST', '/agent/flags', [1])).toEqual({ status: 422, json: { detail: [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary' }] } });
+    // A body that is not an object changes nothing and is still 200.
+    expect(await call('POST', '/agent/flags', [1])).toEqual({ status: 200, json: { success: true, agent_flags: ALL_OFF } });
+    expect(await call('POST', '/agent/flags', '"x"', { 'content-type': 'application/json' })).toEqual({ status: 200, json: { success: true, agent_flags: ALL_OFF } });
+    // Not JSON at all: refused by the parser like FastAPI does (422 json_invalid), the one exception.
+    const broken = await call('POST', '/agent/flags', '{"mcp_enabled": tru', { 'content-type': 'application/json' });
+    expect(broken).toEqual({ status: 422, json: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: expect.any(String) } }] } });
   });
 
   it('enables MCP against the real server, lists its tools and switches it off when mcp.json breaks', async () => {
@@ -135,9 +146,11 @@ describe('agent HTTP API (real agent app, real MCP server, fake model provider)'
   });
 
   it('runs commands and admin actions with their status codes', async () => {
-    const enabled = await call('POST', '/agent/command', { command: 'set_agent_enabled', enabled: true, request_id: 'r-1', profile: { p: 1 } });
+    const enabled = await call('POST', '/agent/command', { command: 'set_agent_enabled', enabled: true, request_id: 'r-1', profile: { p: 1 }, lanlan_name: 'Luna' });
     expect(enabled.status).toBe(200);
-    expect(enabled.json).toMatchObject({ success: true, request_id: 'r-1', timing: { received_at: expect.stringMatching(/Z$/), elapsed_ms: expect.any(Number) } });
+    expect(enabled.json).toMatchObject({ success: true, request_id: 'r-1', timing: { received_at: expect.stringMatching(/\.\d{3}000Z$/), finished_at: expect.stringMatching(/\.\d{6}Z$/), elapsed_ms: expect.any(Number) } });
+    await waitFor(() => events.some((e) => e.event_type === 'agent_status_update' && e.lanlan_name === 'Luna' && e.snapshot?.analyzer_enabled === true), 'status update for Luna');
+    expect((await call('POST', '/agent/command', { command: 'refresh_state', request_id: 7 })).json.request_id).toBe(7);
     expect(enabled.json.snapshot.analyzer_enabled).toBe(true);
     expect(await call('POST', '/agent/command', { command: 'set_flag', key: 'nope', value: true })).toEqual({ status: 400, json: { detail: 'invalid flag key' } });
     expect(await call('POST', '/agent/command', { command: 'launch' })).toEqual({ status: 400, json: { detail: 'unknown command' } });
@@ -152,6 +165,33 @@ describe('agent HTTP API (real agent app, real MCP server, fake model provider)'
     expect((await call('GET', '/agent/flags')).json).toMatchObject({ analyzer_enabled: false, agent_flags: ALL_OFF });
     expect(await call('POST', '/admin/control', { action: 'reboot' })).toEqual({ status: 400, json: { detail: 'unknown action' } });
     expect((await call('POST', '/admin/control', '"x"', { 'content-type': 'application/json' })).json.detail[0]).toMatchObject({ type: 'dict_type' });
+    expect(await call('POST', '/admin/control', '{"action": ', { 'content-type': 'application/json' })).toMatchObject({ status: 422, json: { detail: [{ type: 'json_invalid', loc: ['body', 0] }] } });
+    expect(await call('POST', '/admin/control', '', { 'content-type': 'application/json' })).toEqual({ status: 422, json: { detail: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }] } });
+  });
+
+  it('end_all and disable_analyzer cancel a running MCP task and answer once it has stopped', async () => {
+    writeMcp(JSON.stringify({ mcpServers: { notes: { command: process.execPath, args: [serverJs] } } }));
+    const runner = app.get(TaskRunnerService);
+    const registry = app.get(TaskRegistryService);
+    const startSleep = async (): Promise<string> => {
+      const outcome = await runner.submit({ channel: 'mcp', description: 'sleep', request: { action: 'notes/sleep', args: { ms: 30_000 } }, lanlan_name: null, dedupe: false });
+      if (outcome.status !== 'queued') throw new Error('not queued');
+      await waitFor(() => registry.get(outcome.task.id)?.status === 'running', 'sleep task running');
+      return outcome.task.id;
+    };
+    expect((await call('POST', '/admin/control', { action: 'enable_analyzer' })).json.analyzer_enabled).toBe(true);
+    expect((await call('POST', '/agent/flags', { mcp_enabled: true })).json.agent_flags.mcp_enabled).toBe(true);
+
+    const first = await startSleep();
+    expect(await call('POST', '/admin/control', { action: 'end_all' })).toEqual({ status: 200, json: { success: true, message: 'all tasks terminated and cleared' } });
+    expect(registry.get(first)?.status).toBe('cancelled');
+    expect(runner.queueDepth('mcp')).toEqual({ queued: 0, running: false });
+
+    const second = await startSleep();
+    expect(await call('POST', '/admin/control', { action: 'disable_analyzer' })).toEqual({ status: 200, json: { success: true, analyzer_enabled: false } });
+    expect(registry.get(second)?.status).toBe('cancelled');
+    expect(runner.queueDepth('mcp')).toEqual({ queued: 0, running: false });
+    expect((await call('GET', '/agent/flags')).json).toMatchObject({ analyzer_enabled: false, agent_flags: ALL_OFF });
   });
 
   it('lists, shows and cancels tasks; unknown ids are 404', async () => {
@@ -181,9 +221,11 @@ describe('agent HTTP API (real agent app, real MCP server, fake model provider)'
     writeCore(true);
     expect(await call('POST', '/notify_config_changed')).toMatchObject({ status: 200, json: { success: true, message: expect.any(String) } });
     expect((await call('GET', '/agent/flags')).json.agent_api_gate).toEqual({ ready: true, reasons: [], is_free_version: false });
+    // The gate is open now; the answer is then the browser adapter's own check (Chromium found or not).
     const bu = await call('GET', '/browser_use/availability');
-    expect(bu.json).toMatchObject({ enabled: true, ready: expect.any(Boolean), provider: 'browser-use' });
+    expect(bu.json).toMatchObject({ enabled: true, provider: 'browser-use' });
     expect(bu.json.reasons).not.toContain('AGENT_KEY_NOT_CONFIGURED');
+    expect(bu.json.reasons).toEqual(bu.json.ready ? [] : ['AGENT_BROWSER_USE_NOT_INSTALLED']);
   });
 
   it('refuses a foreign Origin, answers FastAPI 404s and documents the routes', async () => {
@@ -192,5 +234,15 @@ describe('agent HTTP API (real agent app, real MCP server, fake model provider)'
     expect(await call('GET', '/no/such/route')).toEqual({ status: 404, json: { detail: 'Not Found' } });
     const doc = await call('GET', '/docs-json');
     expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/agent/flags', '/agent/command', '/tasks/{task_id}/cancel', '/mcp/availability', '/capabilities']));
+    // Every agent route that can answer 200 documents the shape of that answer (plugin/execute is always
+    // 403; /health is the shared health controller of all three servers).
+    const undocumented: string[] = [];
+    for (const [path, methods] of Object.entries(doc.json.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (path === '/plugin/execute' || path === '/health') continue;
+        if (!op.responses['200']?.content?.['application/json']?.schema) undocumented.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(undocumented).toEqual([]);
   });
 });

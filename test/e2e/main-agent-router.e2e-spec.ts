@@ -28,7 +28,7 @@ interface Recorded {
  * A stand-in that speaks the agent spec's HTTP shapes (§7.2/§8.5 /tasks, /agent/flags), for answers the
  * real agent does not give on demand (a task list with planner rows, every status at once).
  */
-async function startSpecAgent(port: number, routes: Record<string, (body: unknown) => [number, unknown]>): Promise<{ server: Server; requests: Recorded[] }> {
+async function startSpecAgent(port: number, routes: Record<string, (body: unknown) => [number, unknown]>, delayMs = 0): Promise<{ server: Server; requests: Recorded[] }> {
   const requests: Recorded[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
@@ -38,7 +38,10 @@ async function startSpecAgent(port: number, routes: Record<string, (body: unknow
       requests.push({ method: req.method ?? '', url: req.url ?? '', body });
       const route = routes[`${req.method} ${req.url}`];
       const [status, json] = route ? route(body) : [404, { detail: 'Not Found' }];
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      // A slow agent answers after `delayMs` (main has given up by then); the socket may be gone.
+      setTimeout(() => {
+        if (!res.destroyed) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      }, delayMs).unref();
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -93,9 +96,10 @@ describe('main agent router /api/agent', () => {
       expect(await h.request('POST', '/api/agent/command', { json: { command: 'nope' } })).toMatchObject({ status: 400, json: { detail: 'unknown command' } });
       expect(await h.request('POST', '/api/agent/admin/control', { json: { action: 'disable_analyzer' } })).toMatchObject({ status: 200, json: { success: true, analyzer_enabled: false } });
 
-      // Flags: stored on the manager and forwarded (mcp_enabled too); the agent refuses MCP without mcp.json.
-      expect(await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true, mcp_enabled: true } } })).toMatchObject({ status: 200, json: { success: true } });
-      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: true });
+      // Flags: stored on the manager and forwarded (mcp_enabled too); the agent refuses MCP without mcp.json
+      // and the manager keeps what the agent answered.
+      expect(await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true, mcp_enabled: true } } })).toMatchObject({ status: 200, json: { success: true, is_free_version: false } });
+      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: false });
       const flags = await h.request('GET', '/api/agent/flags');
       expect(flags.json.agent_flags.mcp_enabled).toBe(false);
       expect(JSON.parse(flags.json.notification as string)).toMatchObject({ code: 'AGENT_MCP_UNAVAILABLE' });
@@ -104,11 +108,11 @@ describe('main agent router /api/agent', () => {
     }
   });
 
-  it('rolls the switches back when a command cannot reach the agent', async () => {
-    manager('小天')?.updateAgentFlags({ agent_enabled: true });
+  it('rolls the switches back to what they were when a command cannot reach the agent', async () => {
+    manager('小天')?.updateAgentFlags({ computer_use_enabled: true });
     const res = await h.request('POST', '/api/agent/command', { json: { command: 'set_agent_enabled', enabled: true } });
     expect(res).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^proxy error: agent server unreachable/) } });
-    expect(manager('小天')?.agentFlags.agent_enabled).toBe(false);
+    expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: true, mcp_enabled: false });
     expect(await h.request('GET', '/api/agent/state')).toMatchObject({ status: 502, json: { success: false } });
   });
 
@@ -123,7 +127,7 @@ describe('main agent router /api/agent', () => {
     expect(status.json.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
     expect(await h.request('POST', '/api/agent/admin/control', { json: { action: 'end_all' } })).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^Failed to execute admin control: /) } });
     // Flags with only agent_enabled are not forwarded: success without the agent.
-    expect(await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true } } })).toMatchObject({ status: 200, json: { success: true } });
+    expect(await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true } } })).toMatchObject({ status: 200, json: { success: true, is_free_version: false } });
     expect(manager('小天')?.agentFlags.agent_enabled).toBe(true);
     const failed = await h.request('POST', '/api/agent/flags', { json: { lanlan_name: '小天', flags: { computer_use_enabled: true } } });
     expect(failed).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^tool_server forward failed: agent server unreachable/) } });
@@ -140,6 +144,7 @@ describe('main agent router /api/agent', () => {
       'GET /tasks/t1': () => [200, TASKS.tasks[0]],
       'GET /agent/flags': () => [200, { success: true, agent_flags: { computer_use_enabled: true }, analyzer_enabled: true, notification: null }],
       'POST /agent/flags': (body) => [200, { success: true, agent_flags: body }],
+      'POST /agent/command': () => [200, { success: true, request_id: 'x', snapshot: { flags: { computer_use_enabled: false, mcp_enabled: false } } }],
       'POST /admin/control': (body) => [200, { success: true, analyzer_enabled: true, profile: (body as { profile?: unknown }).profile ?? {} }],
     });
     try {
@@ -156,8 +161,11 @@ describe('main agent router /api/agent', () => {
       const flags = await h.request('POST', '/api/agent/flags', { json: { lanlan_name: 'Luna', flags: { agent_enabled: true, mcp_enabled: 1, computer_use_enabled: false, user_plugin_enabled: false, junk: true } } });
       expect(flags).toMatchObject({ status: 200, json: { success: true } });
       expect(requests.find((r) => r.method === 'POST' && r.url === '/agent/flags')?.body).toEqual({ mcp_enabled: true, computer_use_enabled: false, user_plugin_enabled: false, lanlan_name: 'Luna' });
-      // Only real booleans are stored on the manager.
-      expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: false });
+      // The manager stores only real booleans itself (1 is not), then keeps the flags the agent answered (mcp on).
+      expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: true });
+      // Turning the agent off clears the character's channel switches too.
+      expect(await h.request('POST', '/api/agent/command', { json: { command: 'set_agent_enabled', enabled: false, lanlan_name: 'Luna' } })).toMatchObject({ status: 200 });
+      expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false });
 
       const admin = await h.request('POST', '/api/agent/admin/control', { json: { action: 'enable_analyzer', profile: { a: 1 } } });
       expect(admin).toMatchObject({ status: 200, json: { success: true, analyzer_enabled: true, profile: { a: 1 } } });
@@ -167,11 +175,27 @@ describe('main agent router /api/agent', () => {
     }
   });
 
+  it('gives up on a slow agent after its time-outs: 502, and the switches go back to off', async () => {
+    const slow = await startSpecAgent(h.ctx.env.ports.agent, { 'GET /agent/flags': () => [200, { success: true }], 'POST /agent/flags': () => [200, { success: true, agent_flags: {} }] }, 1_500);
+    try {
+      expect(await h.request('GET', '/api/agent/flags')).toMatchObject({ status: 502, json: { success: false } });
+      const res = await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true, mcp_enabled: true } } });
+      expect(res).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^tool_server forward failed: /) } });
+      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false });
+    } finally {
+      slow.server.closeAllConnections();
+      await new Promise((resolve) => slow.server.close(resolve));
+    }
+  });
+
   it('validates flags and admin bodies', async () => {
     expect(await h.request('POST', '/api/agent/flags', { json: { lanlan_name: 'Nobody', flags: {} } })).toMatchObject({ status: 404, json: { success: false, error: 'lanlan not found' } });
     expect(await h.request('POST', '/api/agent/flags', { json: { flags: [1] } })).toMatchObject({ status: 400, json: { success: false, error: 'flags must be an object' } });
     expect(await h.request('POST', '/api/agent/flags', { json: { flags: {} } })).toMatchObject({ status: 200, json: { success: true } });
-    expect((await h.request('POST', '/api/agent/admin/control', { json: [1] })).status).toBe(422);
+    expect(await h.request('POST', '/api/agent/admin/control', { json: [1] })).toMatchObject({ status: 422, json: { detail: [{ type: 'dict_type', loc: ['body'] }] } });
+    // A body that is not JSON: FastAPI's 422 json_invalid list (not Fastify's 400).
+    const broken = await h.request('POST', '/api/agent/command', { body: '{"command": ', headers: { 'content-type': 'application/json' } });
+    expect(broken).toMatchObject({ status: 422, json: { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} }] } });
   });
 
   it('notify_task_result queues the text on the manager', async () => {

@@ -4,24 +4,25 @@
  * (spec §8.4), hands `describe()` to the analyzer prompt, and runs tasks with `execute()`.
  */
 import { boundCodePoints } from '../../shared/text/bounded-text.util';
+import { AgentReason } from '../tasks/agent-status.snapshot';
 
 /** Channels an adapter can serve (the `channel` of a `task_result`, spec §8.4). */
 export type AgentChannel = 'mcp' | 'computer_use' | 'browser_use';
 
-/** Capability reason codes of spec §8.4 that adapters use, plus two new MCP codes. */
+/** The reason codes of spec §8.4 (AgentReason) that adapters use, under the adapters' names. */
 export const CHANNEL_REASON = {
   ready: '',
-  pending: 'AGENT_PRECHECK_PENDING',
-  endpointNotConfigured: 'AGENT_ENDPOINT_NOT_CONFIGURED',
-  notInitialized: 'AGENT_NOT_INITIALIZED',
+  pending: AgentReason.PrecheckPending,
+  endpointNotConfigured: AgentReason.EndpointNotConfigured,
+  notInitialized: AgentReason.NotInitialized,
   /** No Chromium / Chrome / Edge executable was found. */
-  browserUseNotInstalled: 'AGENT_BROWSER_USE_NOT_INSTALLED',
+  browserUseNotInstalled: AgentReason.BrowserUseNotInstalled,
   /** No desktop automation: the native library did not load or there is no display (spec name kept). */
-  desktopNotAvailable: 'AGENT_PYAUTOGUI_NOT_INSTALLED',
+  desktopNotAvailable: AgentReason.PyautoguiNotInstalled,
   /** New code: mcp.json exists but is unreadable or invalid as a whole. */
-  mcpConfigInvalid: 'AGENT_MCP_CONFIG_INVALID',
+  mcpConfigInvalid: AgentReason.McpConfigInvalid,
   /** New code: servers are configured but none could be reached or none offers a tool. */
-  mcpUnreachable: 'AGENT_MCP_UNREACHABLE',
+  mcpUnreachable: AgentReason.McpUnreachable,
 } as const;
 
 /** Bounds of a `task_result` (spec §8.4). */

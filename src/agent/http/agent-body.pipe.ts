@@ -1,29 +1,14 @@
-import { Injectable, type PipeTransform } from '@nestjs/common';
-import { WireException } from '../../shared/http/wire.exception';
+import { characterNameProblem } from '../../shared/config/character-name';
+import { JsonObjectBodyPipe } from '../../shared/http/fastapi-body.util';
 
+/** FastAPI `payload: dict = Body(...)` (422 list otherwise); the handlers read the fields themselves. */
+export const jsonObject = new JsonObjectBodyPipe('required');
 /**
- * FastAPI's `payload: dict = Body(...)`: the body must be a JSON object, else 422 with FastAPI's detail
- * list. Fields are read by the handlers themselves (unknown fields are ignored, only real booleans count).
+ * POST /agent/flags answers 200 whatever it gets (spec §12.2.9): a body that is not an object changes
+ * nothing. A body that is not JSON at all is refused by the parser before this pipe (422
+ * json_invalid, as FastAPI cannot read it either).
  */
-@Injectable()
-export class JsonObjectBodyPipe implements PipeTransform<unknown, Record<string, unknown>> {
-  constructor(private readonly optional = false) {}
-
-  transform(value: unknown): Record<string, unknown> {
-    if (value === undefined || value === null || value === '') {
-      if (this.optional) return {};
-      throw new WireException(422, { detail: [{ type: 'missing', loc: ['body'], msg: 'Field required' }] });
-    }
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new WireException(422, { detail: [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary' }] });
-    }
-    return value as Record<string, unknown>;
-  }
-}
-
-/** A body that may be omitted (POST /agent/flags with no body changes nothing). */
-export const optionalJsonObject = new JsonObjectBodyPipe(true);
-export const jsonObject = new JsonObjectBodyPipe(false);
+export const lenientJsonObject = new JsonObjectBodyPipe('lenient');
 
 /** A non-empty string field, trimmed; undefined otherwise. */
 export function textField(body: Record<string, unknown>, key: string): string | undefined {
@@ -31,7 +16,11 @@ export function textField(body: Record<string, unknown>, key: string): string | 
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
-/** `lanlan_name` when it is a non-empty string, else null. */
+/**
+ * `lanlan_name` when it is a usable character name (the shared rule: ≤ 50 code points, no control or
+ * path characters), else null: it only addresses main's status pushes and labels tasks.
+ */
 export function lanlanOf(body: Record<string, unknown>): string | null {
-  return textField(body, 'lanlan_name') ?? null;
+  const name = textField(body, 'lanlan_name');
+  return name !== undefined && characterNameProblem(name) === undefined ? name : null;
 }

@@ -1,27 +1,33 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Logger, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { within } from '../../shared/async/within.util';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import { WireException } from '../../shared/http/wire.exception';
-import type { AgentChannel, ChannelReadiness } from '../adapters/agent-channel.port';
+import { codePointLength } from '../../shared/text/bounded-text.util';
+import type { AgentChannel, ChannelDescription } from '../adapters/agent-channel.port';
 import { TaskRunnerService } from '../pipeline/task-runner.service';
 import { DEFAULT_TASK_TIMEOUT_MS } from '../pipeline/task-runner.types';
-import { within } from '../state/agent-status.codes';
+import { mcpReadinessOf } from '../state/agent-status.codes';
 import { AgentStatusService } from '../state/agent-status.service';
+import { AgentReason } from '../tasks/agent-status.snapshot';
+import { TaskRegistryService } from '../tasks/task-registry.service';
 import { jsonObject, lanlanOf, textField } from './agent-body.pipe';
-import { AvailabilityAnswerDto, RunInstructionDto } from './agent-http.dto';
+import { BrowserRunAnswerDto, BrowserUseAvailabilityDto, CapabilitiesAnswerDto, ComputerUseAvailabilityDto, McpAvailabilityDto, RunInstructionDto, TaskQueuedAnswerDto } from './agent-http.dto';
+import { httpErrorOf, orHttpError } from './agent-http.errors';
 
-/** Longest instruction accepted by the run endpoints. */
+/** Longest instruction accepted by the run endpoints, in code points (Python `len`). */
 export const MAX_INSTRUCTION_CHARS = 4000;
 /** POST /browser_use/run waits this long at most (the runner's own watchdog ends the task earlier). */
 export const BROWSER_RUN_WAIT_MS = DEFAULT_TASK_TIMEOUT_MS.browser_use + 30_000;
 const MAX_REASONS = 10;
 
 const NAMES: Readonly<Record<AgentChannel, string>> = { computer_use: 'ComputerUse', browser_use: 'BrowserUse', mcp: 'MCP' };
+const runFailure = (error: string) => ({ success: false, error });
 
 function instructionOf(body: Record<string, unknown>): string {
   const instruction = textField(body, 'instruction');
   if (!instruction) throw new BadRequestException('instruction required');
-  if (instruction.length > MAX_INSTRUCTION_CHARS) throw new BadRequestException(`instruction too long (max ${MAX_INSTRUCTION_CHARS} characters)`);
+  if (codePointLength(instruction) > MAX_INSTRUCTION_CHARS) throw new BadRequestException(`instruction too long (max ${MAX_INSTRUCTION_CHARS} characters)`);
   return instruction;
 }
 
@@ -34,11 +40,13 @@ export class AgentChannelsController {
   constructor(
     private readonly status: AgentStatusService,
     private readonly runner: TaskRunnerService,
+    private readonly registry: TaskRegistryService,
     private readonly coreConfig: CoreConfigService,
   ) {}
 
   @Get('computer_use/availability')
-  @ApiOperation({ summary: 'Whether computer use can run (a flag that is on but not ready is switched off)' })
+  @ApiOperation({ summary: 'Whether computer use can run: the gate first, then the adapter (a flag that is on but not ready is switched off)' })
+  @ApiOkResponse({ type: ComputerUseAvailabilityDto })
   @ApiResponse({ status: 503, description: '{"detail": "ComputerUse not ready"} (no adapter)' })
   async computerUseAvailability(): Promise<Record<string, unknown>> {
     const { ready, reasons } = await this.readiness('computer_use');
@@ -50,21 +58,22 @@ export class AgentChannelsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Queue a computer-use task' })
   @ApiBody({ type: RunInstructionDto })
+  @ApiOkResponse({ type: TaskQueuedAnswerDto })
   @ApiResponse({ status: 400, description: '{"detail": "instruction required"}' })
   @ApiResponse({ status: 409, description: '{"success": false, "duplicate": true, "matched_id"}' })
-  @ApiResponse({ status: 503, description: '{"success": false, "error": "ComputerUse not ready", "reasons": [...]}' })
+  @ApiResponse({ status: 503, description: '{"success": false, "error": "ComputerUse not ready", "reasons": [...]} / {"detail": "too many queued …"}' })
   async computerUseRun(@Body(jsonObject) body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const instruction = instructionOf(body);
     const { ready, reasons } = await this.readiness('computer_use');
     if (!ready) throw new WireException(503, { success: false, error: 'ComputerUse not ready', reasons });
-    const outcome = await this.runner.submit({ channel: 'computer_use', description: instruction, request: { instruction }, lanlan_name: lanlanOf(body), dedupe: true });
+    const outcome = await orHttpError(this.runner.submit({ channel: 'computer_use', description: instruction, request: { instruction }, lanlan_name: lanlanOf(body), dedupe: true }));
     if (outcome.status === 'duplicate') throw new WireException(409, { success: false, duplicate: true, matched_id: outcome.matched_id });
     return { success: true, task_id: outcome.task.id, status: outcome.task.status, start_time: outcome.task.start_time };
   }
 
   @Get('browser_use/availability')
   @ApiOperation({ summary: 'Whether browser use can run' })
-  @ApiOkResponse({ type: AvailabilityAnswerDto })
+  @ApiOkResponse({ type: BrowserUseAvailabilityDto })
   @ApiResponse({ status: 503, description: '{"detail": "BrowserUse not ready"} (no adapter)' })
   async browserUseAvailability(): Promise<Record<string, unknown>> {
     const { ready, reasons } = await this.readiness('browser_use');
@@ -73,47 +82,62 @@ export class AgentChannelsController {
 
   @Post('browser_use/run')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a browser task and wait for its result' })
+  @ApiOperation({ summary: 'Run a browser task and wait for its result (cancelled when no result comes in time)' })
   @ApiBody({ type: RunInstructionDto })
+  @ApiOkResponse({ type: BrowserRunAnswerDto })
   @ApiResponse({ status: 500, description: '{"success": false, "error"}' })
-  @ApiResponse({ status: 503, description: '{"success": false, "error": "BrowserUse not ready", "reasons": [...]}' })
+  @ApiResponse({ status: 503, description: '{"success": false, "error": "BrowserUse not ready", "reasons": [...]} / {"success": false, "error": "too many queued …"}' })
   async browserUseRun(@Body(jsonObject) body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const instruction = instructionOf(body);
     const { ready, reasons } = await this.readiness('browser_use');
     if (!ready) throw new WireException(503, { success: false, error: 'BrowserUse not ready', reasons });
+    // The runner names the task only when it ends: take its id from the registry's "queued" event.
+    let taskId: string | undefined;
+    const stop = this.registry.onChange(({ task }) => {
+      if (taskId === undefined && task.type === 'browser_use' && task.status === 'queued' && task.params?.instruction === instruction) taskId = task.id;
+    });
     const run = this.runner.runNow({ channel: 'browser_use', description: instruction, request: { instruction }, lanlan_name: lanlanOf(body), dedupe: false });
-    const outcome = await within(run, BROWSER_RUN_WAIT_MS, undefined);
-    if (!outcome) throw new WireException(500, { success: false, error: `no result within ${BROWSER_RUN_WAIT_MS} ms` });
-    const { task, result } = outcome;
+    const outcome = await within(run.then((value) => ({ value }), (error: unknown) => ({ error })), BROWSER_RUN_WAIT_MS, undefined);
+    stop();
+    if (!outcome) {
+      if (taskId !== undefined) this.cancelQuietly(taskId);
+      throw new WireException(500, runFailure(`no result within ${BROWSER_RUN_WAIT_MS} ms (task cancelled)`));
+    }
+    if ('error' in outcome) {
+      // Refused by the runner (queue full, no adapter …): its own message.
+      const refusal = httpErrorOf(outcome.error, runFailure);
+      throw refusal instanceof WireException ? refusal : new WireException(500, runFailure(refusal.message));
+    }
+    const { task, result } = outcome.value;
     if (!result.success) throw new WireException(500, { success: false, error: result.error ?? result.summary, task_id: task.id });
     return { success: true, result: result.detail || result.summary, summary: result.summary, task_id: task.id };
   }
 
   @Get('mcp/availability')
-  @ApiOperation({ summary: 'Whether MCP tools are available (servers of mcp.json); a flag that is on but not ready is switched off' })
+  @ApiOperation({ summary: 'Whether MCP tools are available (servers of mcp.json); a flag that is on but not ready is switched off. MCP is not gated: it uses the summary tier' })
+  @ApiOkResponse({ type: McpAvailabilityDto })
   @ApiResponse({ status: 503, description: '{"detail": "MCP not ready"} (no adapter)' })
   async mcpAvailability(): Promise<Record<string, unknown>> {
     const adapter = this.status.adapter('mcp');
     if (!adapter) throw new WireException(503, { detail: 'MCP not ready' });
-    try {
-      const r = await this.status.checkChannel('mcp');
-      const { actions, problems } = await adapter.describe();
-      const ready = r?.ready === true && actions.length > 0;
-      const reasons = ready ? [] : [r?.reason || 'AGENT_MCP_UNREACHABLE', ...problems.map((p) => `${p.source}: ${p.error}`)].slice(0, MAX_REASONS);
-      return { ready, capabilities_count: actions.length, reasons };
-    } catch (err) {
-      return { ready: false, capabilities_count: 0, reasons: [String(err instanceof Error ? err.message : err)] };
-    }
+    let description: ChannelDescription | undefined;
+    // One catalogue read (bounded by the check's time-out) gives both the count and the readiness.
+    const r = await this.status.checkChannel('mcp', async () => mcpReadinessOf((description = await adapter.describe())));
+    const actions = description?.actions ?? [];
+    const ready = r?.ready === true;
+    const problems = (description?.problems ?? []).map((p) => `${p.source}: ${p.error}`);
+    const reasons = ready ? [] : [r?.reason || AgentReason.McpUnreachable, ...problems].slice(0, MAX_REASONS);
+    return { ready, capabilities_count: actions.length, reasons };
   }
 
   @Get('capabilities')
   @ApiOperation({ summary: 'The MCP tool catalogue: {name: {title, description, input_schema, type: "mcp_tool"}}' })
+  @ApiOkResponse({ type: CapabilitiesAnswerDto })
   @ApiResponse({ status: 503, description: '{"detail": "MCP not ready"} (no adapter)' })
   async capabilities(): Promise<Record<string, unknown>> {
-    const adapter = this.status.adapter('mcp');
-    if (!adapter) throw new WireException(503, { detail: 'MCP not ready' });
+    if (!this.status.adapter('mcp')) throw new WireException(503, { detail: 'MCP not ready' });
     try {
-      const { actions } = await adapter.describe();
+      const { actions } = await this.status.describe('mcp');
       const capabilities = Object.fromEntries(
         actions.map((a) => [a.name, { title: a.name, description: a.description, input_schema: a.inputSchema, type: 'mcp_tool' }]),
       );
@@ -124,14 +148,22 @@ export class AgentChannelsController {
     }
   }
 
-  /** Gate first for the agent-tier channels, then the adapter's readiness (503 without an adapter). */
+  /** Gate first for the agent-tier channels (V1), then the adapter (503 without one), then its readiness. */
   private async readiness(channel: AgentChannel): Promise<{ ready: boolean; reasons: string[] }> {
-    if (!this.status.adapter(channel)) throw new WireException(503, { detail: `${NAMES[channel]} not ready` });
     if (channel !== 'mcp') {
       const gate = await this.status.gateNow();
       if (!gate.ready) return { ready: false, reasons: [...gate.reasons] };
     }
-    const r: ChannelReadiness | undefined = await this.status.checkChannel(channel);
-    return r?.ready ? { ready: true, reasons: [] } : { ready: false, reasons: [r?.reason || 'AGENT_NOT_INITIALIZED'] };
+    if (!this.status.adapter(channel)) throw new WireException(503, { detail: `${NAMES[channel]} not ready` });
+    const r = await this.status.checkChannel(channel);
+    return r?.ready ? { ready: true, reasons: [] } : { ready: false, reasons: [r?.reason || AgentReason.NotInitialized] };
+  }
+
+  private cancelQuietly(id: string): void {
+    try {
+      this.runner.cancel(id);
+    } catch (err) {
+      this.logger.warn(`browser_use/run: cancel of ${id} after the time-out failed: ${String(err)}`);
+    }
   }
 }

@@ -17,7 +17,7 @@ export class AgentCommandDto {
   @ApiPropertyOptional({ description: 'set_flag: one of the flag names' }) key?: string;
   @ApiPropertyOptional({ description: 'set_flag' }) value?: boolean;
   @ApiPropertyOptional() lanlan_name?: string;
-  @ApiPropertyOptional({ description: 'Echoed back; generated when absent' }) request_id?: string;
+  @ApiPropertyOptional({ description: 'Echoed back as given (string or number); generated when absent' }) request_id?: string;
 }
 
 export class AdminControlBodyDto {
@@ -41,4 +41,40 @@ export class PluginExecuteDto {
 export class AvailabilityAnswerDto {
   @ApiProperty() ready!: boolean;
   @ApiProperty({ type: [String] }) reasons!: string[];
+}
+
+export class BrowserUseAvailabilityDto extends AvailabilityAnswerDto {
+  @ApiProperty({ example: true }) enabled!: boolean;
+  @ApiProperty({ example: 'browser-use' }) provider!: string;
+}
+
+export class ComputerUseAvailabilityDto extends BrowserUseAvailabilityDto {
+  @ApiProperty({ description: 'The agent tier model' }) model!: string;
+  @ApiProperty() ground_provider!: string;
+  @ApiProperty() ground_model!: string;
+}
+
+export class McpAvailabilityDto extends AvailabilityAnswerDto {
+  @ApiProperty() capabilities_count!: number;
+}
+
+export class CapabilitiesAnswerDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: '{"server/tool": {title, description, input_schema, type: "mcp_tool"}}' })
+  capabilities!: Record<string, unknown>;
+  @ApiPropertyOptional() error?: string;
+}
+
+export class TaskQueuedAnswerDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty() task_id!: string;
+  @ApiProperty({ example: 'queued' }) status!: string;
+  @ApiProperty() start_time!: string;
+}
+
+export class BrowserRunAnswerDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty({ description: 'The detail, or the summary when there is none' }) result!: string;
+  @ApiProperty() summary!: string;
+  @ApiProperty() task_id!: string;
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { FastApiErrorsFilter } from '../../shared/http/fastapi-errors.filter';
-import { AgentAdaptersModule } from '../adapters/agent-adapters.module';
 import { AgentLlmModule } from '../llm/agent-llm.module';
 import { AgentPipelineModule } from '../pipeline/agent-pipeline.module';
 import { AgentStateModule } from '../state/agent-state.module';
@@ -15,7 +14,8 @@ import { AgentTasksController } from './agent-tasks.controller';
  * (`{"detail": …}`, 422 lists, 500 plain text) through the shared errors filter.
  */
 @Module({
-  imports: [AgentStateModule, AgentPipelineModule, AgentTasksModule, AgentAdaptersModule, AgentLlmModule],
+  // State: flags/status; Pipeline: the runner; Tasks: registry and action log; Llm: invalidate on config change.
+  imports: [AgentStateModule, AgentPipelineModule, AgentTasksModule, AgentLlmModule],
   controllers: [AgentControlController, AgentTasksController, AgentChannelsController],
   providers: [{ provide: APP_FILTER, useClass: FastApiErrorsFilter }],
 })

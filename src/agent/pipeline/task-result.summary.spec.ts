@@ -35,7 +35,7 @@ describe('taskResultEvent', () => {
       summary: '你的任务"查一下明天上海的天气"已完成：明天多云，18 度',
       detail: '明天多云，18 度',
       error_message: '',
-      timestamp: '2026-12-01T10:00:00.000Z',
+      timestamp: '2026-12-01T10:00:00.000000Z',
     });
     expect(taskResultEvent(base({ success: true, summary: '', detail: '' })).summary).toBe('你的任务"查一下明天上海的天气"已完成');
     expect(taskResultEvent(base({ success: true, summary: '', detail: '' }, { description: '  ' })).summary).toBe('任务已完成');

@@ -5,6 +5,7 @@ import { RESULT_LIMITS, type AgentChannel, type ChannelResult } from '../adapter
 import { AGENT_LLM, type AgentLlmPort } from '../llm/agent-llm.port';
 import { stripThinking } from '../llm/json-reply.util';
 import { UNTRUSTED_RULE, untrusted } from '../llm/untrusted-text.util';
+import { utcIsoMicro } from '../../shared/time/utc-iso.util';
 
 /** The task description quoted in the spoken phrase. */
 export const DESCRIPTION_QUOTE_LIMIT = 50;
@@ -62,7 +63,7 @@ export function taskResultEvent(input: TaskResultInput, spoken?: string): TaskRe
     summary,
     detail,
     error_message: success ? '' : error || (input.cancelled ? 'cancelled' : ''),
-    timestamp: input.now.toISOString(),
+    timestamp: utcIsoMicro(input.now),
   };
 }
 

@@ -34,6 +34,8 @@ export class AgentFlagsService {
   private flags: AgentFlags = { ...ALL_OFF };
   private analyzer = false;
   private analyzerProfile: Record<string, unknown> = {};
+  /** Per flag, bumped on every set: a check started before a later change must not apply its result. */
+  private readonly generations: Record<AgentFlagKey, number> = { mcp_enabled: 0, computer_use_enabled: 0, browser_use_enabled: 0, user_plugin_enabled: 0, openfang_enabled: 0 };
 
   get analyzerEnabled(): boolean {
     return this.analyzer;
@@ -51,14 +53,26 @@ export class AgentFlagsService {
   set(patch: Partial<Record<AgentFlagKey, unknown>>): AgentFlags {
     for (const key of AGENT_FLAG_KEYS) {
       const value = patch[key];
-      if (typeof value === 'boolean') this.flags[key] = value;
+      if (typeof value !== 'boolean') continue;
+      this.flags[key] = value;
+      this.generations[key] += 1;
     }
     return this.get();
   }
 
   clear(): AgentFlags {
-    this.flags = { ...ALL_OFF };
-    return this.get();
+    return this.set(ALL_OFF);
+  }
+
+  /** The flag's generation now (compare later with `generation` to know whether it was set since). */
+  generation(key: AgentFlagKey): number {
+    return this.generations[key];
+  }
+
+  /** Starts a new generation without changing the value (a request to enable, decided after a check). */
+  claim(key: AgentFlagKey): number {
+    this.generations[key] += 1;
+    return this.generations[key];
   }
 
   /** Switches the analyzer; enabling stores `profile` (a plain object, bounded), disabling clears it. */

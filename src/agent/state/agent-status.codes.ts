@@ -1,6 +1,7 @@
-import type { AgentChannel, ChannelReadiness } from '../adapters/agent-channel.port';
+import type { AgentChannel, ChannelDescription, ChannelReadiness } from '../adapters/agent-channel.port';
+import { within } from '../../shared/async/within.util';
 import type { CoreConfigService } from '../../shared/config/core-config.service';
-import { agentApiGate, AgentReason, type AgentGate } from '../tasks/agent-status.snapshot';
+import { agentApiGate, AgentReason, GATED_CHANNELS, type AgentGate } from '../tasks/agent-status.snapshot';
 import type { AgentFlagKey } from './agent-flags.service';
 
 /** Which flag switches which adapter channel. */
@@ -10,8 +11,13 @@ export const CHANNEL_FLAG: Readonly<Record<AgentChannel, AgentFlagKey>> = {
   browser_use: 'browser_use_enabled',
 };
 
-/** Flags on the agent model tier: they cannot be on while the Agent API gate is closed (spec §8.5). */
-export const GATED_FLAGS: readonly AgentFlagKey[] = ['computer_use_enabled', 'browser_use_enabled'];
+/** The channel a flag switches, if it switches one of ours. */
+export function channelOfFlag(key: AgentFlagKey): AgentChannel | undefined {
+  return (Object.keys(CHANNEL_FLAG) as AgentChannel[]).find((c) => CHANNEL_FLAG[c] === key);
+}
+
+/** Flags of the gated channels (agent model tier): they cannot be on while the Agent API gate is closed (spec §8.5). */
+export const GATED_FLAGS: readonly AgentFlagKey[] = GATED_CHANNELS.map((c) => CHANNEL_FLAG[c]);
 
 /** Channels not built in N.E.K.O.-TS: their flags cannot be turned on, with these codes. */
 export const UNBUILT_FLAGS: Readonly<Partial<Record<AgentFlagKey, string>>> = {
@@ -30,24 +36,6 @@ export function notificationCode(channel: AgentChannel, kind: 'UNAVAILABLE' | 'E
   return `AGENT_${SHORT[channel]}_${kind}`;
 }
 
-/** Settles with `fallback` after `ms` when `promise` has not settled; a rejection also gives `fallback`. */
-export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return new Promise<T>((resolve) => {
-    const timer = setTimeout(() => resolve(fallback), Math.max(0, ms));
-    timer.unref?.();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(fallback);
-      },
-    );
-  });
-}
-
 /** An adapter's readiness, never throwing and bounded in time. */
 export async function safeReadiness(readiness: () => Promise<ChannelReadiness>, timeoutMs: number): Promise<ChannelReadiness> {
   const failed: ChannelReadiness = { ready: false, reason: AgentReason.NotInitialized };
@@ -59,6 +47,20 @@ export async function safeReadiness(readiness: () => Promise<ChannelReadiness>, 
   }
   const r = await within(result, timeoutMs, failed);
   return { ready: r?.ready === true, reason: r?.ready === true ? '' : typeof r?.reason === 'string' && r.reason ? r.reason : AgentReason.NotInitialized };
+}
+
+/**
+ * The MCP channel's readiness from one catalogue read (what its `readiness()` computes with a second one):
+ * tools → ready; mcp.json unreadable or only invalid entries → config invalid; nothing configured →
+ * endpoint not configured; else the servers could not be reached.
+ */
+export function mcpReadinessOf(description: ChannelDescription): ChannelReadiness {
+  if (description.actions.length > 0) return { ready: true, reason: '' };
+  const { problems } = description;
+  if (problems.some((p) => p.source === 'mcp.json')) return { ready: false, reason: AgentReason.McpConfigInvalid };
+  if (problems.length === 0) return { ready: false, reason: AgentReason.EndpointNotConfigured };
+  if (problems.every((p) => p.error.startsWith('invalid entry:'))) return { ready: false, reason: AgentReason.McpConfigInvalid };
+  return { ready: false, reason: AgentReason.McpUnreachable };
 }
 
 /** The Agent API gate over core_config's agent tier; an unreadable config counts as nothing configured. */

@@ -7,6 +7,7 @@ import { zmqEndpoint } from '../../shared/config/env.schema';
 import type { AgentChannel, AgentChannelAdapter, ChannelReadiness, ChannelResult } from '../adapters/agent-channel.port';
 import { AgentResultsClient } from '../bridge/agent-results.client';
 import { TaskRegistryService } from '../tasks/task-registry.service';
+import { AgentCapabilitiesService } from './agent-capabilities.service';
 import { AgentFlagsService } from './agent-flags.service';
 import { AgentStatusService } from './agent-status.service';
 
@@ -66,7 +67,8 @@ describe('AgentStatusService', () => {
     registry = new TaskRegistryService();
     mcp = new ScriptedChannel('mcp');
     cu = new ScriptedChannel('computer_use');
-    status = new AgentStatusService(flags, registry, [mcp, cu], new CoreConfigService(ctx.dataFolder), results, { checkBudgetMs: 200, endAllWaitMs: 500 });
+    const caps = new AgentCapabilitiesService([mcp, cu], new CoreConfigService(ctx.dataFolder), { checkBudgetMs: 200, endAllWaitMs: 500 });
+    status = new AgentStatusService(flags, registry, caps, results);
   });
   afterEach(async () => {
     status.onModuleDestroy();
@@ -83,7 +85,7 @@ describe('AgentStatusService', () => {
     expect(snap.gate.reasons).toContain('AGENT_KEY_NOT_CONFIGURED');
     expect(snap.capabilities.mcp).toEqual({ ready: false, reason: 'AGENT_PRECHECK_PENDING' });
     expect(snap.capabilities.user_plugin).toEqual({ ready: false, reason: 'AGENT_PLUGIN_SERVER_ERROR' });
-    expect(snap.updated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
+    expect(snap.updated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
 
   it('keeps gated flags off while the gate is closed and says why once', async () => {
@@ -142,7 +144,7 @@ describe('AgentStatusService', () => {
     expect(JSON.parse(status.takeNotification() ?? '')).toEqual({ code: 'AGENT_MCP_DISCONNECTED', details: { reason: 'AGENT_MCP_UNREACHABLE' } });
   });
 
-  it('disabling the analyzer clears the flags and runs the end-all hooks', async () => {
+  it('disabling the analyzer clears the flags at once and waits for the end-all hooks within one budget, without blocking flag changes', async () => {
     await status.onModuleInit();
     let ended = 0;
     const off = status.onEndAll(() => {
@@ -151,29 +153,88 @@ describe('AgentStatusService', () => {
     status.onEndAll(() => {
       throw new Error('a failing hook does not stop the others');
     });
+    // A task that ignores its cancellation: the wait ends with the budget (endAllWaitMs).
+    const stuck = status.onEndAll(() => new Promise<void>(() => undefined));
     await status.setAnalyzerEnabled(true);
     await status.setFlags({ mcp_enabled: true });
-    await status.setAnalyzerEnabled(false);
-    expect(ended).toBe(1);
+    const disabling = status.setAnalyzerEnabled(false);
     expect(flags.get().mcp_enabled).toBe(false);
     expect(flags.analyzerEnabled).toBe(false);
+    expect(ended).toBe(1);
+    // A flag change during the wait answers first: it does not queue behind end_all.
+    const first = await Promise.race([status.setFlags({ mcp_enabled: true }).then(() => 'flags'), disabling.then(() => 'analyzer')]);
+    expect(first).toBe('flags');
+    await disabling;
     expect(flags.profile).toEqual({});
     off();
+    stuck();
     await status.endAll();
     expect(ended).toBe(1);
   });
 
-  it('counts registry changes in the revision and publishes when the active tasks change', async () => {
+  it('back-to-back toggles do not wait for each other and a stale slow check changes nothing', async () => {
+    await status.onModuleInit();
+    mcp.delayMs = 600;
+    const on = status.setFlags({ mcp_enabled: true });
+    const offAgain = status.setFlags({ mcp_enabled: false });
+    expect(await Promise.race([offAgain.then(() => 'off'), on.then(() => 'on')])).toBe('off');
+    await on;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(flags.get().mcp_enabled).toBe(false);
+
+    // A slow failing check started before a re-enable that succeeded must not switch the flag off.
+    mcp.state = { ready: false, reason: 'AGENT_MCP_UNREACHABLE' };
+    expect(await status.setFlags({ mcp_enabled: true })).toMatchObject({ mcp_enabled: true });
+    mcp.state = { ready: true, reason: '' };
+    mcp.delayMs = 0;
+    expect(await status.setFlags({ mcp_enabled: true })).toMatchObject({ mcp_enabled: true });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(flags.get().mcp_enabled).toBe(true);
+    expect(status.snapshot().capabilities.mcp).toEqual({ ready: true, reason: '' });
+  });
+
+  it('never leaves a gated flag on after the gate closed during its check', async () => {
+    writeCore(AGENT_TIER);
+    await status.onModuleInit();
+    cu.delayMs = 400;
+    expect(await status.setFlags({ computer_use_enabled: true })).toMatchObject({ computer_use_enabled: true });
+    writeCore({ enableCustomApi: true, agentModelId: 'vision-x', agentModelUrl: 'http://127.0.0.1:9/v1' });
+    expect((await status.gateNow()).ready).toBe(false);
+    expect(flags.get().computer_use_enabled).toBe(false);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(cu.calls).toBe(1);
+    expect(flags.get().computer_use_enabled).toBe(false);
+  });
+
+  it('a refresh asked for while one runs gets one more pass, shared by concurrent callers', async () => {
+    await status.onModuleInit();
+    mcp.delayMs = 300;
+    const first = status.refreshCapabilities();
+    mcp.state = { ready: false, reason: 'AGENT_MCP_CONFIG_INVALID' };
+    const second = status.refreshCapabilities();
+    const third = status.refreshCapabilities();
+    await Promise.all([first, second, third]);
+    expect(mcp.calls).toBe(2);
+    expect(status.snapshot().capabilities.mcp).toEqual({ ready: false, reason: 'AGENT_MCP_CONFIG_INVALID' });
+  });
+
+  it('grows the revision once per change: task status changes yes, progress and no-op sets no', async () => {
     await status.onModuleInit();
     const before = status.revision;
+    expect(await status.setFlags({ mcp_enabled: false, openfang_enabled: 'x' })).toMatchObject({ mcp_enabled: false });
+    expect(status.takeNotification()).toBeNull();
+    expect(status.revision).toBe(before);
+    // setFlags always tells main (V1), with the unchanged revision.
+    expect((await nextUpdate()).snapshot.revision).toBe(before);
     const task = registry.create({ type: 'mcp', params: { instruction: 'x' }, lanlan_name: 'Luna' });
     const update = await nextUpdate();
     expect(update.lanlan_name).toBe('Luna');
     expect(update.snapshot.active_tasks).toEqual([expect.objectContaining({ id: task.id, status: 'queued' })]);
+    expect(update.snapshot.revision).toBe(before + 1);
     registry.start(task.id);
     registry.progress(task.id, { stage: 'action', message: 'click' });
     registry.complete(task.id);
-    expect(status.revision).toBe(before + 4);
+    expect(status.revision).toBe(before + 3);
     expect((await nextUpdate()).snapshot.active_tasks[0].status).toBe('running');
     expect((await nextUpdate()).snapshot.active_tasks).toEqual([]);
   });

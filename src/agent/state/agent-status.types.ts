@@ -6,12 +6,18 @@ export interface AgentStatusOptions {
   readonly checkBudgetMs: number;
   /** Upper bound of one adapter readiness() call. */
   readonly readinessTimeoutMs: number;
-  /** How long disabling the analyzer waits for the end-all hooks. */
+  /** How long end_all / disabling the analyzer waits for the end-all hooks (one budget for both). */
   readonly endAllWaitMs: number;
 }
 
+/**
+ * The one end-all wait budget: below main's 5 s /admin/control time-out (and its 8 s command one), so
+ * the answer comes before main gives up. The runner's own end-all wait should not exceed it.
+ */
+export const END_ALL_WAIT_MS = 4_000;
+
 export const AGENT_STATUS_OPTIONS = Symbol('AGENT_STATUS_OPTIONS');
-export const AGENT_STATUS_DEFAULTS: AgentStatusOptions = { refreshIntervalMs: 30_000, checkBudgetMs: 400, readinessTimeoutMs: 20_000, endAllWaitMs: 4_000 };
+export const AGENT_STATUS_DEFAULTS: AgentStatusOptions = { refreshIntervalMs: 30_000, checkBudgetMs: 400, readinessTimeoutMs: 20_000, endAllWaitMs: END_ALL_WAIT_MS };
 
 /** A type (not an interface) so that it fits the snapshot's `{code, [key]: unknown}` input. */
 export type AgentNotification = {

@@ -23,7 +23,7 @@ describe('agent status snapshot', () => {
     const task = registry.create({ type: 'browser_use', params: { instruction: 'x' }, lanlan_name: '小天' });
     const snap = buildAgentStatusSnapshot(inputs({ activeTasks: registry.activeTasks(), notification: { code: 'AGENT_CU_ENABLED_CHECKING' } }));
     expect(Object.keys(snap)).toEqual(['revision', 'server_online', 'analyzer_enabled', 'flags', 'gate', 'capabilities', 'active_tasks', 'notification', 'updated_at']);
-    expect(snap).toMatchObject({ revision: 7, server_online: true, analyzer_enabled: true, flags, updated_at: '2026-12-01T11:00:00.000Z' });
+    expect(snap).toMatchObject({ revision: 7, server_online: true, analyzer_enabled: true, flags, updated_at: '2026-12-01T11:00:00.000000Z' });
     expect(snap.gate).toEqual({ ready: true, reasons: [], is_free_version: false });
     expect(snap.capabilities).toEqual({
       computer_use: { ready: false, reason: 'AGENT_LLM_UNREACHABLE' },
@@ -32,7 +32,7 @@ describe('agent status snapshot', () => {
       openfang: { ready: false, reason: 'AGENT_PRECHECK_PENDING' },
       mcp: { ready: false, reason: 'AGENT_PRECHECK_PENDING' },
     });
-    expect(snap.active_tasks).toEqual([{ id: task.id, status: 'queued', type: 'browser_use', start_time: now.toISOString(), params: { instruction: 'x' }, session_id: null, lanlan_name: '小天' }]);
+    expect(snap.active_tasks).toEqual([{ id: task.id, status: 'queued', type: 'browser_use', start_time: '2026-12-01T11:00:00.000000Z', params: { instruction: 'x' }, session_id: null, lanlan_name: '小天' }]);
     expect(JSON.parse(snap.notification ?? 'null')).toEqual({ code: 'AGENT_CU_ENABLED_CHECKING' });
   });
 

@@ -1,3 +1,4 @@
+import { utcIsoMicro } from '../../shared/time/utc-iso.util';
 import type { AgentFlags } from '../state/agent-flags.service';
 import type { ActiveTaskView } from './task-registry.types';
 
@@ -68,8 +69,12 @@ export function agentApiGate(config: AgentApiConfig | undefined, isFreeVersion =
   return { ready: reasons.length === 0, reasons, is_free_version: isFreeVersion };
 }
 
-/** Channels that run on the agent model tier and so are not ready while the gate is closed. */
-const GATED_CHANNELS: readonly CapabilityChannel[] = ['computer_use', 'browser_use'];
+/**
+ * Channels that run on the agent model tier and so are not ready while the gate is closed. MCP is not
+ * gated: its decisions and plans use the summary tier.
+ */
+export const GATED_CHANNELS = ['computer_use', 'browser_use'] as const satisfies readonly CapabilityChannel[];
+const GATED: ReadonlySet<string> = new Set(GATED_CHANNELS);
 
 export interface SnapshotInputs {
   readonly revision: number;
@@ -106,7 +111,7 @@ export function buildAgentStatusSnapshot(input: SnapshotInputs): AgentStatusSnap
   };
   const gateReason = (KNOWN_REASONS.has(gate.reasons[0] ?? '') ? gate.reasons[0] : AgentReason.NotInitialized) as AgentReasonCode;
   const capabilities = Object.fromEntries(
-    CAPABILITY_CHANNELS.map((c) => [c, !gate.ready && GATED_CHANNELS.includes(c) ? { ready: false, reason: gateReason } : capability(input.capabilities[c])]),
+    CAPABILITY_CHANNELS.map((c) => [c, !gate.ready && GATED.has(c) ? { ready: false, reason: gateReason } : capability(input.capabilities[c])]),
   ) as Record<CapabilityChannel, CapabilityState>;
   let notification: string | null = null;
   if (input.notification && typeof input.notification.code === 'string') {
@@ -125,6 +130,6 @@ export function buildAgentStatusSnapshot(input: SnapshotInputs): AgentStatusSnap
     capabilities,
     active_tasks: input.activeTasks.slice(0, MAX_SNAPSHOT_TASKS),
     notification,
-    updated_at: input.now.toISOString(),
+    updated_at: utcIsoMicro(input.now),
   };
 }

@@ -10,6 +10,21 @@ export const AGENT_TIMEOUTS = { flags: 700, health: 700, availability: 1500, tas
 
 type Outcome = { readonly res: PeerResponse; readonly json: unknown } | { readonly error: string };
 
+/** How a failure is put into words: the agent could not be asked / it answered non-2xx. */
+interface FailureWords {
+  readonly unreachable: (error: string) => string;
+  readonly status: (status: number) => string;
+}
+
+const PROXY_WORDS: FailureWords = { unreachable: (e) => `proxy error: ${e}`, status: (s) => `tool_server responded ${s}` };
+const FLAGS_WORDS: FailureWords = { unreachable: (e) => e, status: () => 'tool_server down' };
+const ADMIN_WORDS: FailureWords = { unreachable: (e) => `Failed to execute admin control: ${e}`, status: PROXY_WORDS.status };
+
+/** `/tasks/<id>`; undefined for "." and "..", which URL parsing would resolve to another agent route. */
+export function taskPath(id: string, suffix = ''): string | undefined {
+  return id === '.' || id === '..' ? undefined : `/tasks/${encodeURIComponent(id)}${suffix}`;
+}
+
 /**
  * Pass-throughs to the agent ("tool") server, each answering the original's failure shape:
  * a non-2xx answer and an unreachable server are told apart as N.E.K.O. does.
@@ -29,10 +44,15 @@ export class AgentProxyService {
     }
   }
 
-  async flags(): Promise<WireAnswer> {
-    const o = await this.call('/agent/flags', { timeoutMs: AGENT_TIMEOUTS.flags });
-    if ('error' in o) return answer({ success: false, error: o.error }, 502);
-    return o.res.ok ? answer(o.json) : answer({ success: false, error: 'tool_server down' }, 502);
+  /** The agent's 2xx answer as it is; otherwise 502 with `fail(<words>)`. */
+  async forward(path: string, req: PeerRequest, fail: (message: string) => unknown, words: FailureWords = PROXY_WORDS): Promise<WireAnswer> {
+    const o = await this.call(path, req);
+    if ('error' in o) return answer(fail(words.unreachable(o.error)), 502);
+    return o.res.ok ? answer(o.json) : answer(fail(words.status(o.res.status)), 502);
+  }
+
+  flags(): Promise<WireAnswer> {
+    return this.forward('/agent/flags', { timeoutMs: AGENT_TIMEOUTS.flags }, (error) => ({ success: false, error }), FLAGS_WORDS);
   }
 
   async health(): Promise<WireAnswer> {
@@ -42,10 +62,8 @@ export class AgentProxyService {
   }
 
   /** computer_use, mcp and browser_use availability (agent §7.2/§8.5). */
-  async availability(channel: 'computer_use' | 'mcp' | 'browser_use'): Promise<WireAnswer> {
-    const o = await this.call(`/${channel}/availability`, { timeoutMs: AGENT_TIMEOUTS.availability });
-    if ('error' in o) return answer({ ready: false, reasons: [`proxy error: ${o.error}`] }, 502);
-    return o.res.ok ? answer(o.json) : answer({ ready: false, reasons: [`tool_server responded ${o.res.status}`] }, 502);
+  availability(channel: 'computer_use' | 'mcp' | 'browser_use'): Promise<WireAnswer> {
+    return this.forward(`/${channel}/availability`, { timeoutMs: AGENT_TIMEOUTS.availability }, (reason) => ({ ready: false, reasons: [reason] }));
   }
 
   /**
@@ -56,40 +74,32 @@ export class AgentProxyService {
     return answer({ ready: false, reasons: ['user_plugin server is not part of N.E.K.O.-TS'] }, 502);
   }
 
-  async tasks(): Promise<WireAnswer> {
-    const o = await this.call('/tasks', { timeoutMs: AGENT_TIMEOUTS.tasks });
-    if ('error' in o) return answer({ tasks: [], error: `proxy error: ${o.error}` }, 502);
-    return o.res.ok ? answer(o.json) : answer({ tasks: [], error: `tool_server responded ${o.res.status}` }, 502);
+  tasks(): Promise<WireAnswer> {
+    return this.forward('/tasks', { timeoutMs: AGENT_TIMEOUTS.tasks }, (error) => ({ tasks: [], error }));
   }
 
   async task(id: string): Promise<WireAnswer> {
-    // "." and ".." would be resolved away by URL parsing and reach another agent route.
-    if (id === '.' || id === '..') return answer({ error: 'tool_server responded 404' }, 502);
-    const o = await this.call(`/tasks/${encodeURIComponent(id)}`, { timeoutMs: AGENT_TIMEOUTS.task });
-    if ('error' in o) return answer({ error: `proxy error: ${o.error}` }, 502);
-    return o.res.ok ? answer(o.json) : answer({ error: `tool_server responded ${o.res.status}` }, 502);
+    const path = taskPath(id);
+    if (path === undefined) return answer({ error: PROXY_WORDS.status(404) }, 502);
+    return this.forward(path, { timeoutMs: AGENT_TIMEOUTS.task }, (error) => ({ error }));
   }
 
   /** The task HUD's poll: the agent's tasks with defaults filled in and counted. */
   async taskStatus(): Promise<WireAnswer> {
     const o = await this.call('/tasks', { timeoutMs: AGENT_TIMEOUTS.tasks });
     if ('error' in o) return taskStatusFailure(o.error);
-    if (!o.res.ok) return answer({ tasks: [], error: `tool_server responded ${o.res.status}` }, 502);
+    if (!o.res.ok) return answer({ tasks: [], error: PROXY_WORDS.status(o.res.status) }, 502);
     return taskStatusAnswer(o.json);
   }
 
-  async adminControl(body: unknown): Promise<WireAnswer> {
-    const o = await this.call('/admin/control', { method: 'POST', body, timeoutMs: AGENT_TIMEOUTS.admin });
-    // [QUIRK] fixed: 502 (the agent is down), not the original's 500; same body.
-    if ('error' in o) return answer({ success: false, error: `Failed to execute admin control: ${o.error}` }, 502);
-    return o.res.ok ? answer(o.json) : answer({ success: false, error: `tool_server responded ${o.res.status}` }, 502);
+  /** [QUIRK] fixed: 502 when the agent is down (it is the peer that failed), not the original's 500; same body. */
+  adminControl(body: unknown): Promise<WireAnswer> {
+    return this.forward('/admin/control', { method: 'POST', body, timeoutMs: AGENT_TIMEOUTS.admin }, (error) => ({ success: false, error }), ADMIN_WORDS);
   }
 
   /** V1 `GET /agent/state`: the agent's status snapshot. */
-  async state(): Promise<WireAnswer> {
-    const o = await this.call('/agent/state', { timeoutMs: AGENT_TIMEOUTS.state });
-    if ('error' in o) return answer({ success: false, error: `proxy error: ${o.error}` }, 502);
-    return o.res.ok ? answer(o.json) : answer({ success: false, error: `tool_server responded ${o.res.status}` }, 502);
+  state(): Promise<WireAnswer> {
+    return this.forward('/agent/state', { timeoutMs: AGENT_TIMEOUTS.state }, (error) => ({ success: false, error }));
   }
 
   /** V1 `POST /agent/command` (8 s); the agent's own 4xx answers (unknown command …) pass through. */
@@ -99,28 +109,25 @@ export class AgentProxyService {
 
   /** V1 `POST /tasks/{id}/cancel`; 404 for an unknown task passes through. */
   async cancelTask(id: string): Promise<WireAnswer> {
-    if (id === '.' || id === '..') return answer({ success: false, error: 'tool_server responded 404' }, 502);
-    return this.passClientErrors(await this.call(`/tasks/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {}, timeoutMs: AGENT_TIMEOUTS.task }));
+    const path = taskPath(id, '/cancel');
+    if (path === undefined) return answer({ success: false, error: PROXY_WORDS.status(404) }, 502);
+    return this.passClientErrors(await this.call(path, { method: 'POST', body: {}, timeoutMs: AGENT_TIMEOUTS.task }));
   }
 
   private passClientErrors(o: Outcome): WireAnswer {
-    if ('error' in o) return answer({ success: false, error: `proxy error: ${o.error}` }, 502);
+    if ('error' in o) return answer({ success: false, error: PROXY_WORDS.unreachable(o.error) }, 502);
     if (o.res.ok) return answer(o.json);
     if (o.res.status >= 400 && o.res.status < 500 && o.json !== undefined) return answer(o.json, o.res.status);
-    return answer({ success: false, error: `tool_server responded ${o.res.status}` }, 502);
+    return answer({ success: false, error: PROXY_WORDS.status(o.res.status) }, 502);
   }
 
   /** V0 `GET /capabilities` (MCP tools). */
-  async capabilities(): Promise<WireAnswer> {
-    const o = await this.call('/capabilities', { timeoutMs: AGENT_TIMEOUTS.slow });
-    if ('error' in o) return answer({ success: false, capabilities: {}, error: `proxy error: ${o.error}` }, 502);
-    return o.res.ok ? answer(o.json) : answer({ success: false, capabilities: {}, error: `tool_server responded ${o.res.status}` }, 502);
+  capabilities(): Promise<WireAnswer> {
+    return this.forward('/capabilities', { timeoutMs: AGENT_TIMEOUTS.slow }, (error) => ({ success: false, capabilities: {}, error }));
   }
 
   /** V1 `POST /notify_config_changed` (after API settings were saved: rebuild adapters). */
-  async notifyConfigChanged(): Promise<WireAnswer> {
-    const o = await this.call('/notify_config_changed', { method: 'POST', body: {}, timeoutMs: AGENT_TIMEOUTS.slow });
-    if ('error' in o) return answer({ success: false, error: `proxy error: ${o.error}` }, 502);
-    return o.res.ok ? answer(o.json) : answer({ success: false, error: `tool_server responded ${o.res.status}` }, 502);
+  notifyConfigChanged(): Promise<WireAnswer> {
+    return this.forward('/notify_config_changed', { method: 'POST', body: {}, timeoutMs: AGENT_TIMEOUTS.slow }, (error) => ({ success: false, error }));
   }
 }

@@ -1,13 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { notADictBody } from '../../shared/http/fastapi-body.util';
 import { wireBody } from '../http/wire-body.pipe';
 import { send } from '../memory-router/peer-answer.util';
-import { AdminControlDto, AgentCommandDto, AgentFlagsDto, AvailabilityDto, NotifyTaskResultDto, SuccessAnswerDto, TaskStatusDto } from './agent-router.dto';
+import { AdminControlDto, AgentCommandDto, AgentFlagsDto, AvailabilityDto, FlagsAnswerDto, NotifyTaskResultDto, SuccessAnswerDto, TaskStatusDto } from './agent-router.dto';
 import { AgentProxyService } from './agent-proxy.service';
 import { AgentRouterService } from './agent-router.service';
-
-/** FastAPI's 422 for a body that is not a JSON object (`payload: dict = Body(...)`). */
-const notADict = () => ({ detail: [{ type: 'dict_type', loc: ['body'], msg: 'Input should be a valid dictionary' }] });
 
 /** N.E.K.O.'s agent router (spec §3.9): a thin proxy of the agent server plus main's own agent state. */
 @ApiTags('agent')
@@ -22,7 +20,7 @@ export class AgentRouterController {
   @HttpCode(200)
   @ApiOperation({ summary: "Set a character's agent switches and forward the channel flags to the agent" })
   @ApiBody({ type: AgentFlagsDto })
-  @ApiOkResponse({ type: SuccessAnswerDto })
+  @ApiOkResponse({ type: FlagsAnswerDto })
   @ApiResponse({ status: 404, description: '{"success": false, "error": "lanlan not found"}' })
   @ApiResponse({ status: 502, description: '{"success": false, "error": "tool_server forward failed: …"} (switches reset to off)' })
   async setFlags(@Body(wireBody(AgentFlagsDto, { status: 400 })) body: AgentFlagsDto): Promise<unknown> {
@@ -45,11 +43,11 @@ export class AgentRouterController {
 
   @Post('command')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Agent command (set_agent_enabled, set_flag, refresh_state), 8 s; the switches go back to off if the agent is down' })
+  @ApiOperation({ summary: 'Agent command (set_agent_enabled, set_flag, refresh_state), 8 s; the switches go back to what they were if it fails' })
   @ApiBody({ type: AgentCommandDto })
   @ApiResponse({ status: 400, description: "The agent's own answer, e.g. {\"detail\": \"unknown command\"}" })
   @ApiResponse({ status: 502, description: '{"success": false, "error": "proxy error: …"}' })
-  async command(@Body(wireBody(AgentCommandDto, { status: 422, shape: notADict })) body: AgentCommandDto): Promise<unknown> {
+  async command(@Body(wireBody(AgentCommandDto, { status: 422, shape: notADictBody })) body: AgentCommandDto): Promise<unknown> {
     return send(await this.agent.command({ ...body }));
   }
 
@@ -132,7 +130,7 @@ export class AgentRouterController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Agent admin action, forwarded verbatim (enable_analyzer, disable_analyzer, end_all)' })
   @ApiBody({ type: AdminControlDto })
-  async adminControl(@Body(wireBody(AdminControlDto, { status: 422, shape: notADict })) body: AdminControlDto): Promise<unknown> {
+  async adminControl(@Body(wireBody(AdminControlDto, { status: 422, shape: notADictBody })) body: AdminControlDto): Promise<unknown> {
     return send(await this.proxy.adminControl({ ...body }));
   }
 

@@ -63,6 +63,14 @@ export class SuccessAnswerDto {
   error?: string;
 }
 
+export class FlagsAnswerDto {
+  @ApiProperty({ example: true })
+  success!: boolean;
+
+  @ApiProperty({ description: "core_config's free-version switch (V1)" })
+  is_free_version!: boolean;
+}
+
 export class AvailabilityDto {
   @ApiProperty()
   ready!: boolean;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CharactersService } from '../../shared/config/characters.service';
+import { CoreConfigService } from '../../shared/config/core-config.service';
+import { isPlainObject } from '../../shared/data/json-edit';
 import { truthy } from '../characters/character-name.validator';
 import { answer, type WireAnswer } from '../memory-router/peer-answer.util';
 import type { SessionManager } from '../sessions/session-manager';
@@ -14,6 +16,14 @@ export const MAX_TASK_RESULT_CHARS = 4000;
 export const MAX_PENDING_REPLIES = 50;
 
 const NOT_FOUND = answer({ success: false, error: 'lanlan not found' }, 404);
+/** Channel switches the manager keeps (browser use is not one of them yet: see ManagerAgentFlags). */
+const MANAGER_CHANNEL_FLAGS = ['computer_use_enabled', 'mcp_enabled'] as const;
+
+/** The manager takes the channel flags the agent reports (its answer is the truth after checks). */
+function followAgent(mgr: SessionManager, agentFlags: unknown): void {
+  if (!isPlainObject(agentFlags)) return;
+  mgr.updateAgentFlags(Object.fromEntries(MANAGER_CHANNEL_FLAGS.map((k) => [k, agentFlags[k]])));
+}
 
 /**
  * The parts of the agent router that touch main's own session state (spec §3.9): the per-character
@@ -25,6 +35,7 @@ export class AgentRouterService {
     private readonly proxy: AgentProxyService,
     private readonly sessions: SessionRegistry,
     private readonly characters: CharactersService,
+    private readonly coreConfig: CoreConfigService,
   ) {}
 
   /** `lanlan_name` or the current character; undefined when no manager has that name. */
@@ -34,8 +45,9 @@ export class AgentRouterService {
   }
 
   /**
-   * Stores the switches on the character's manager, then forwards the channel flags to the
-   * agent (0.7 s). If that fails the manager's switches go back to off, as N.E.K.O. does.
+   * Stores the switches on the character's manager, then forwards the channel flags to the agent
+   * (0.7 s); the manager then keeps the channel flags the agent actually set. If the forward fails the
+   * manager's switches go back to off, as N.E.K.O. does. V1 answers `{"success": true, "is_free_version"}`.
    */
   async setFlags(body: { lanlan_name?: unknown; flags?: Record<string, unknown> | null }): Promise<WireAnswer> {
     const mgr = await this.manager(body.lanlan_name);
@@ -44,26 +56,43 @@ export class AgentRouterService {
     mgr.updateAgentFlags(flags);
     const forward: Record<string, unknown> = {};
     for (const key of FORWARDED_FLAGS) if (key in flags) forward[key] = truthy(flags[key]);
-    if (Object.keys(forward).length === 0) return answer({ success: true });
+    if (Object.keys(forward).length === 0) return answer({ success: true, is_free_version: await this.isFreeVersion() });
     // V1's agent takes the character too (agent spec §8.5); V0's ignored unknown fields.
     const o = await this.proxy.call('/agent/flags', { method: 'POST', body: { ...forward, lanlan_name: mgr.name }, timeoutMs: AGENT_TIMEOUTS.flags });
     const error = 'error' in o ? o.error : o.res.ok ? undefined : `tool_server responded ${o.res.status}`;
-    if (error === undefined) return answer({ success: true });
-    mgr.resetAgentFlags();
-    return answer({ success: false, error: `tool_server forward failed: ${error}` }, 502);
+    if (error !== undefined) {
+      mgr.resetAgentFlags();
+      return answer({ success: false, error: `tool_server forward failed: ${error}` }, 502);
+    }
+    if ('json' in o && isPlainObject(o.json)) followAgent(mgr, o.json.agent_flags);
+    return answer({ success: true, is_free_version: await this.isFreeVersion() });
   }
 
   /**
-   * V1 `POST /api/agent/command`: the character's own switches follow set_agent_enabled / set_flag, then
-   * the command goes to the agent (8 s); if the agent cannot be reached they go back to off, as V1 does.
+   * V1 `POST /api/agent/command`: the character's own switches follow set_agent_enabled (off clears the
+   * channel flags too) / set_flag, then the command goes to the agent (8 s). The manager then keeps the
+   * channel flags of the agent's snapshot; if the command fails they go back to what they were before.
    */
   async command(body: Record<string, unknown>): Promise<WireAnswer> {
     const mgr = await this.manager(body.lanlan_name);
-    if (mgr && body.command === 'set_agent_enabled') mgr.updateAgentFlags({ agent_enabled: body.enabled });
+    const before = mgr ? { ...mgr.agentFlags } : undefined;
+    if (mgr && body.command === 'set_agent_enabled') {
+      mgr.updateAgentFlags(body.enabled === false ? { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false } : { agent_enabled: body.enabled });
+    }
     if (mgr && body.command === 'set_flag' && typeof body.key === 'string') mgr.updateAgentFlags({ [body.key]: body.value });
     const result = await this.proxy.command(mgr ? { ...body, lanlan_name: mgr.name } : { ...body });
-    if (mgr && result.status >= 500 && body.command !== 'refresh_state') mgr.resetAgentFlags();
+    if (!mgr || !before) return result;
+    if (result.status !== 200) {
+      if (body.command !== 'refresh_state') mgr.updateAgentFlags({ ...before });
+    } else if (isPlainObject(result.body) && isPlainObject(result.body.snapshot)) {
+      followAgent(mgr, result.body.snapshot.flags);
+    }
     return result;
+  }
+
+  /** core_config's free-version switch (false when it cannot be read). */
+  private async isFreeVersion(): Promise<boolean> {
+    return this.coreConfig.config().then((c) => c.isFreeVersion === true, () => false);
   }
 
   /** The agent's task result, told by the character at its next hot swap (spec §5.7). */
