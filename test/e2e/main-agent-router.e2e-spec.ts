@@ -99,7 +99,7 @@ describe('main agent router /api/agent', () => {
       // Flags: stored on the manager and forwarded (mcp_enabled too); the agent refuses MCP without mcp.json
       // and the manager keeps what the agent answered.
       expect(await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true, mcp_enabled: true } } })).toMatchObject({ status: 200, json: { success: true, is_free_version: false } });
-      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: false });
+      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: false, browser_use_enabled: false });
       const flags = await h.request('GET', '/api/agent/flags');
       expect(flags.json.agent_flags.mcp_enabled).toBe(false);
       expect(JSON.parse(flags.json.notification as string)).toMatchObject({ code: 'AGENT_MCP_UNAVAILABLE' });
@@ -112,7 +112,7 @@ describe('main agent router /api/agent', () => {
     manager('小天')?.updateAgentFlags({ computer_use_enabled: true });
     const res = await h.request('POST', '/api/agent/command', { json: { command: 'set_agent_enabled', enabled: true } });
     expect(res).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^proxy error: agent server unreachable/) } });
-    expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: true, mcp_enabled: false });
+    expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: true, mcp_enabled: false, browser_use_enabled: false });
     expect(await h.request('GET', '/api/agent/state')).toMatchObject({ status: 502, json: { success: false } });
   });
 
@@ -131,7 +131,7 @@ describe('main agent router /api/agent', () => {
     expect(manager('小天')?.agentFlags.agent_enabled).toBe(true);
     const failed = await h.request('POST', '/api/agent/flags', { json: { lanlan_name: '小天', flags: { computer_use_enabled: true } } });
     expect(failed).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^tool_server forward failed: agent server unreachable/) } });
-    expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false });
+    expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false, browser_use_enabled: false });
   });
 
   it('answers the user-plugin availability without any network call', async () => {
@@ -165,7 +165,7 @@ describe('main agent router /api/agent', () => {
       expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: true });
       // Turning the agent off clears the character's channel switches too.
       expect(await h.request('POST', '/api/agent/command', { json: { command: 'set_agent_enabled', enabled: false, lanlan_name: 'Luna' } })).toMatchObject({ status: 200 });
-      expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false });
+      expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false, browser_use_enabled: false });
 
       const admin = await h.request('POST', '/api/agent/admin/control', { json: { action: 'enable_analyzer', profile: { a: 1 } } });
       expect(admin).toMatchObject({ status: 200, json: { success: true, analyzer_enabled: true, profile: { a: 1 } } });
@@ -181,7 +181,7 @@ describe('main agent router /api/agent', () => {
       expect(await h.request('GET', '/api/agent/flags')).toMatchObject({ status: 502, json: { success: false } });
       const res = await h.request('POST', '/api/agent/flags', { json: { flags: { agent_enabled: true, mcp_enabled: true } } });
       expect(res).toMatchObject({ status: 502, json: { success: false, error: expect.stringMatching(/^tool_server forward failed: /) } });
-      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false });
+      expect(manager('小天')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false, browser_use_enabled: false });
     } finally {
       slow.server.closeAllConnections();
       await new Promise((resolve) => slow.server.close(resolve));

@@ -16,8 +16,8 @@ export const MAX_TASK_RESULT_CHARS = 4000;
 export const MAX_PENDING_REPLIES = 50;
 
 const NOT_FOUND = answer({ success: false, error: 'lanlan not found' }, 404);
-/** Channel switches the manager keeps (browser use is not one of them yet: see ManagerAgentFlags). */
-const MANAGER_CHANNEL_FLAGS = ['computer_use_enabled', 'mcp_enabled'] as const;
+/** Channel switches the manager keeps. */
+const MANAGER_CHANNEL_FLAGS = ['computer_use_enabled', 'mcp_enabled', 'browser_use_enabled'] as const;
 
 /** The manager takes the channel flags the agent reports (its answer is the truth after checks). */
 function followAgent(mgr: SessionManager, agentFlags: unknown): void {
@@ -77,7 +77,7 @@ export class AgentRouterService {
     const mgr = await this.manager(body.lanlan_name);
     const before = mgr ? { ...mgr.agentFlags } : undefined;
     if (mgr && body.command === 'set_agent_enabled') {
-      mgr.updateAgentFlags(body.enabled === false ? { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false } : { agent_enabled: body.enabled });
+      mgr.updateAgentFlags(body.enabled === false ? { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false, browser_use_enabled: false } : { agent_enabled: body.enabled });
     }
     if (mgr && body.command === 'set_flag' && typeof body.key === 'string') mgr.updateAgentFlags({ [body.key]: body.value });
     const result = await this.proxy.command(mgr ? { ...body, lanlan_name: mgr.name } : { ...body });

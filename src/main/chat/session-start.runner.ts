@@ -20,7 +20,7 @@ export function settleWithin(promise: Promise<unknown>, ms: number): Promise<voi
 
 export const agentMode = (ctx: ChatContext): boolean => {
   const f = ctx.manager.agentFlags;
-  return f.agent_enabled && (f.computer_use_enabled || f.mcp_enabled);
+  return f.agent_enabled && (f.computer_use_enabled || f.mcp_enabled || f.browser_use_enabled);
 };
 
 /**

@@ -10,12 +10,15 @@ export type SocketSender = (message: ClientMessage) => Promise<boolean>;
  */
 export type AudioSender = (chunk: Buffer) => boolean;
 
-/** The three agent switches the main side keeps per character (spec §3.9). */
+/** The agent switches the main side keeps per character (spec §3.9, plus V1's browser use). */
 export interface ManagerAgentFlags {
   agent_enabled: boolean;
   computer_use_enabled: boolean;
   mcp_enabled: boolean;
+  browser_use_enabled: boolean;
 }
+
+const AGENT_FLAGS_OFF: ManagerAgentFlags = { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false, browser_use_enabled: false };
 
 /**
  * One per defined character (spec §2.1/§5.1): the state the routers read and the hooks they call.
@@ -29,7 +32,7 @@ export class SessionManager {
   isVoiceMode = false;
   /** The model is producing a reply right now. */
   isResponding = false;
-  agentFlags: ManagerAgentFlags = { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false };
+  agentFlags: ManagerAgentFlags = { ...AGENT_FLAGS_OFF };
   /** Agent results waiting to be told at the next hot swap (spec §3.9 notify_task_result). */
   readonly pendingExtraReplies: string[] = [];
   /** The chat engine handling start/stream/end/pause frames (attached by the chat module). */
@@ -91,15 +94,15 @@ export class SessionManager {
     this.isResponding = false;
   }
 
-  /** Only the three known keys with boolean values are kept (spec §3.9). */
+  /** Only the known keys with boolean values are kept (spec §3.9). */
   updateAgentFlags(flags: Record<string, unknown>): void {
-    for (const key of ['agent_enabled', 'computer_use_enabled', 'mcp_enabled'] as const) {
+    for (const key of Object.keys(AGENT_FLAGS_OFF) as (keyof ManagerAgentFlags)[]) {
       const v = flags[key];
       if (typeof v === 'boolean') this.agentFlags[key] = v;
     }
   }
 
   resetAgentFlags(): void {
-    this.agentFlags = { agent_enabled: false, computer_use_enabled: false, mcp_enabled: false };
+    this.agentFlags = { ...AGENT_FLAGS_OFF };
   }
 }
