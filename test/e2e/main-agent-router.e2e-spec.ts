@@ -162,7 +162,7 @@ describe('main agent router /api/agent', () => {
       expect(flags).toMatchObject({ status: 200, json: { success: true } });
       expect(requests.find((r) => r.method === 'POST' && r.url === '/agent/flags')?.body).toEqual({ mcp_enabled: true, computer_use_enabled: false, user_plugin_enabled: false, lanlan_name: 'Luna' });
       // The manager stores only real booleans itself (1 is not), then keeps the flags the agent answered (mcp on).
-      expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: true });
+      expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: true, computer_use_enabled: false, mcp_enabled: true, browser_use_enabled: false });
       // Turning the agent off clears the character's channel switches too.
       expect(await h.request('POST', '/api/agent/command', { json: { command: 'set_agent_enabled', enabled: false, lanlan_name: 'Luna' } })).toMatchObject({ status: 200 });
       expect(manager('Luna')?.agentFlags).toEqual({ agent_enabled: false, computer_use_enabled: false, mcp_enabled: false, browser_use_enabled: false });
