@@ -8,7 +8,6 @@ import { AgentBridgeModule as AgentSideBridgeModule } from '../../src/agent/brid
 import { createAgentBridgeStrategy } from '../../src/agent/bridge/agent-bridge.strategy';
 import { AgentResultsClient } from '../../src/agent/bridge/agent-results.client';
 import { AnalyzeInboxService } from '../../src/agent/bridge/analyze-inbox.service';
-import { AgentFlagsService } from '../../src/agent/state/agent-flags.service';
 import { AgentBridgeClient } from '../../src/main/agent-bridge/agent-bridge.client';
 import { AgentBridgeModule as MainSideBridgeModule } from '../../src/main/agent-bridge/agent-bridge.module';
 import type { BootContext } from '../../src/shared/config/config.tokens';
@@ -23,8 +22,6 @@ async function startAgent(ctx: BootContext): Promise<INestMicroservice> {
   const strategy = createAgentBridgeStrategy(ctx.env);
   const app = await NestFactory.createMicroservice(AgentTestModule, { strategy, logger: false });
   await app.listen();
-  // The analyzer starts off (spec §7.1); the UI switches it on. Without it requests are acked and dropped.
-  app.get(AgentFlagsService).setAnalyzer(true);
   return app;
 }
 

@@ -1,14 +1,13 @@
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { AgentToMain, MainToAgent, type AnalyzeRequestEvent } from '../../shared/contracts/agent-bridge.contract';
-import { AgentFlagsService } from '../state/agent-flags.service';
 import { AgentResultsClient } from './agent-results.client';
 import { AnalyzeInboxService } from './analyze-inbox.service';
 
 /** How many recent event_ids are remembered to absorb main's ack-timeout resend. */
 const SEEN_IDS = 512;
 
-/** Agent's handlers for main's events (spec §8.3). Acks first, never blocks the bridge. */
+/** Agent's handlers for main's events (spec §8.3). Acks first, drops resends, never blocks the bridge. */
 @Controller()
 export class AgentBridgeController {
   private readonly logger = new Logger(AgentBridgeController.name);
@@ -17,7 +16,6 @@ export class AgentBridgeController {
   constructor(
     private readonly results: AgentResultsClient,
     private readonly inbox: AnalyzeInboxService,
-    private readonly flags: AgentFlagsService,
   ) {}
 
   @EventPattern(MainToAgent.AnalyzeRequest)
@@ -28,7 +26,7 @@ export class AgentBridgeController {
       if (this.seen.has(id)) return;
       this.remember(id);
     }
-    if (!this.flags.analyzerEnabled) return;
+    // Whether the analyzer is on is decided in one place, the pipeline (AnalyzePipelineService.accept).
     this.logger.debug(`analyze_request ${id ?? '(no id)'} for ${event.lanlan_name}`);
     this.inbox.push(event);
   }

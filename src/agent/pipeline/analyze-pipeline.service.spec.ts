@@ -156,6 +156,18 @@ describe('AnalyzePipelineService (fake OpenAI summary tier, real runner)', () =>
     expect(clock.calls).toHaveLength(0);
   });
 
+  it('keeps fingerprints per character and ignores a turn without user text', async () => {
+    const noTask = { content: JSON.stringify({ has_task: false, reason: 'small talk' }) };
+    fake.script.chat(noTask, noTask);
+    inbox.push(request('what time is it?', 'a1'));
+    inbox.push({ ...request('what time is it?', 'a2'), lanlan_name: '小雪' });
+    inbox.push({ ...request('ignored', 'a3'), messages: [{ role: 'assistant', content: 'I was talking to myself' }] });
+    await pipeline.idle();
+    expect(pipeline.analyses).toBe(2);
+    expect(chats()).toHaveLength(2);
+    expect(clock.calls).toHaveLength(0);
+  });
+
   it('tells the character when the assessment failed', async () => {
     fake.script.chat({ error: 400, message: 'bad model' });
     inbox.push(request('what time is it?'));

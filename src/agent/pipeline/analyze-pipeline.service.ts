@@ -8,6 +8,7 @@ import { AgentResultsClient } from '../bridge/agent-results.client';
 import { AnalyzeInboxService } from '../bridge/analyze-inbox.service';
 import { AgentFlagsService } from '../state/agent-flags.service';
 import { AgentStatusService } from '../state/agent-status.service';
+import { TaskRegistryError } from '../tasks/task-registry.types';
 import { TaskAnalyzerService, type AnalyzeInput } from './task-analyzer.service';
 import { TaskRunnerService } from './task-runner.service';
 
@@ -17,6 +18,8 @@ const DEFAULT_KEY = '__default__';
 
 interface PendingAnalysis {
   readonly input: AnalyzeInput;
+  readonly key: string;
+  readonly fingerprint: string;
   readonly conversationId?: string;
 }
 
@@ -108,15 +111,18 @@ export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
       this.logger.debug(`analyze_request for ${key}: same user texts as last time, skipped`);
       return;
     }
+    if (this.pending.length >= PIPELINE_LIMITS.pending) {
+      const dropped = this.pending.shift();
+      // A dropped request was never analysed: the same texts sent again must not count as "seen".
+      if (dropped && this.fingerprints.get(dropped.key) === dropped.fingerprint) this.fingerprints.delete(dropped.key);
+      this.logger.warn(`analysis queue full: dropped the oldest request (${dropped?.key ?? '?'})`);
+    }
+    const conversationId = typeof event.conversation_id === 'string' ? event.conversation_id : undefined;
+    this.pending.push({ input: { lanlan_name: lanlan, messages }, key, fingerprint, ...(conversationId ? { conversationId } : {}) });
+    // Stored only once queued, so only requests that will be analysed absorb their repeats.
     this.fingerprints.delete(key);
     this.fingerprints.set(key, fingerprint);
     if (this.fingerprints.size > PIPELINE_LIMITS.fingerprints) this.fingerprints.delete(this.fingerprints.keys().next().value as string);
-    if (this.pending.length >= PIPELINE_LIMITS.pending) {
-      const dropped = this.pending.shift();
-      this.logger.warn(`analysis queue full: dropped the oldest request (${dropped?.input.lanlan_name ?? '?'})`);
-    }
-    const conversationId = typeof event.conversation_id === 'string' ? event.conversation_id : undefined;
-    this.pending.push({ input: { lanlan_name: lanlan, messages }, ...(conversationId ? { conversationId } : {}) });
     this.active ??= this.drain().finally(() => (this.active = undefined));
   }
 
@@ -128,7 +134,11 @@ export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
       try {
         await this.analyse(next, controller.signal);
       } catch (err) {
-        if (!controller.signal.aborted) this.notify(next.input.lanlan_name, '💥 Agent后台任务异常', err);
+        // end_all / reset aborted it, or the runner dropped it (TaskDroppedError): nothing to tell.
+        if (controller.signal.aborted) continue;
+        // A full queue or too many active tasks is the agent's load, not something the character should say.
+        if (err instanceof TaskRegistryError) this.logger.warn(`decision for ${next.key} not queued: ${err.message}`);
+        else this.notify(next.input.lanlan_name, '💥 Agent后台任务异常', err);
       } finally {
         this.current = undefined;
       }
@@ -155,21 +165,27 @@ export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
       this.logger.log(`decision for ${decision.channel} dropped: the channel was switched off meanwhile`);
       return;
     }
-    const submitted = await this.runner.submit({
-      channel: decision.channel,
-      description: decision.description,
-      request: decision.request,
-      lanlan_name: input.lanlan_name || null,
-      plan: decision.plan,
-      ...(item.conversationId ? { conversation_id: item.conversationId } : {}),
-    });
+    const submitted = await this.runner.submit(
+      {
+        channel: decision.channel,
+        description: decision.description,
+        request: decision.request,
+        lanlan_name: input.lanlan_name || null,
+        plan: decision.plan,
+        ...(item.conversationId ? { conversation_id: item.conversationId } : {}),
+      },
+      { signal, origin: 'analyzer' },
+    );
+    // A duplicate is only logged, never told to the character: a finished match (the recent-completed window
+    // guards against the analyzer re-creating a task from the history it just answered) was already reported by
+    // its own task_result, and a queued/running match will report when it ends.
     if (submitted.status === 'duplicate') this.logger.log(`decision for ${decision.channel} repeats task ${submitted.matched_id ?? '?'}; not queued`);
   }
 
   private notify(lanlan: string, prefix: string, err: unknown): void {
     const message = (err instanceof Error ? err.message : String(err)).slice(0, PIPELINE_LIMITS.notificationChars);
     this.logger.warn(`${prefix}: ${message}`);
-    this.results.send({
+    const sent = this.results.send({
       event_type: AgentToMain.AgentNotification,
       lanlan_name: lanlan || null,
       text: `${prefix}: ${message}`,
@@ -177,5 +193,6 @@ export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
       status: 'error',
       error_message: message,
     });
+    if (!sent) this.logger.warn('agent_notification dropped (results queue full or closed)');
   }
 }

@@ -8,7 +8,7 @@ import { testBootContext } from '../../../test/support/boot-context';
 import { waitFor } from '../../../test/support/free-port';
 import { ConfigModule } from '../../shared/config/config.module';
 import { zmqEndpoint } from '../../shared/config/env.schema';
-import type { AgentChannel, AgentChannelAdapter, ChannelExecuteOptions, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
+import type { AgentChannel, AgentChannelAdapter, ChannelDescription, ChannelExecuteOptions, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
 import { AGENT_CHANNELS } from '../adapters/agent-channels.token';
 import { AgentFlagsService } from '../state/agent-flags.service';
 import { TaskActionLog } from '../tasks/task-action.log';
@@ -16,6 +16,8 @@ import { TaskRegistryService } from '../tasks/task-registry.service';
 import { TaskRegistryError, type TaskChange } from '../tasks/task-registry.types';
 import { AgentPipelineModule } from './agent-pipeline.module';
 import { TaskRunnerService } from './task-runner.service';
+import { MAX_STORED_ARGS_CHARS, TaskDroppedError } from './task-runner.types';
+import { AgentStatusService } from '../state/agent-status.service';
 
 type Run = (request: ChannelRequest, options: ChannelExecuteOptions) => Promise<ChannelResult>;
 
@@ -27,7 +29,7 @@ class TestChannel implements AgentChannelAdapter {
   readiness() {
     return Promise.resolve({ ready: true, reason: '' });
   }
-  describe() {
+  describe(): Promise<ChannelDescription> {
     return Promise.resolve({ channel: this.channel, actions: [], problems: [] });
   }
   execute(request: ChannelRequest, options: ChannelExecuteOptions = {}): Promise<ChannelResult> {
@@ -45,6 +47,7 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
   let moduleRef: TestingModule;
   let runner: TaskRunnerService;
   let registry: TaskRegistryService;
+  let status: AgentStatusService;
   let pull: Pull;
   let events: Array<Record<string, unknown>>;
   let changes: TaskChange[];
@@ -75,6 +78,7 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
     await moduleRef.init();
     runner = moduleRef.get(TaskRunnerService);
     registry = moduleRef.get(TaskRegistryService);
+    status = moduleRef.get(AgentStatusService);
     const flags = moduleRef.get(AgentFlagsService);
     flags.setAnalyzer(true);
     flags.set({ mcp_enabled: true, computer_use_enabled: true });
@@ -122,11 +126,13 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
     expect(updates.map((e) => (e.task as { status: string }).status)).toEqual(['queued', 'running', 'completed']);
   });
 
-  it('cancels a queued task at once and a running one by aborting its adapter, with a cancelled task_result', async () => {
+  it('cancels a queued and a running task with exactly one cancelled task_result each, nothing when the adapter returns later', async () => {
     let seen: AbortSignal | undefined;
+    let lateSuccess!: () => void;
     mcp().run = (_r, o) => {
       seen = o.signal;
-      return untilAborted(o.signal);
+      // Ignores the abort for a moment, then claims success: the cancellation must stand.
+      return new Promise((resolve) => (lateSuccess = () => resolve({ success: true, summary: 'done anyway', detail: '' })));
     };
     const running = await submitMcp('a/slow');
     const queued = await submitMcp('a/next');
@@ -135,11 +141,35 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
     expect(runner.cancel(queued.task.id).status).toBe('cancelled');
     expect(runner.cancel(running.task.id).status).toBe('cancelled');
     expect(seen?.aborted).toBe(true);
-    await waitFor(() => results().length === 1, 'cancel result');
-    expect(results()[0]).toMatchObject({ task_id: running.task.id, status: 'failed', success: false, summary: '你的任务"call a/slow"已取消' });
+    lateSuccess();
+    await waitFor(() => !runner.queueDepth('mcp').running && results().length === 2, 'both finished');
+    await new Promise((r) => setImmediate(r));
+    expect(results().map((e) => e.task_id).sort()).toEqual([running.task.id, queued.task.id].sort());
+    for (const e of results()) expect(e).toMatchObject({ status: 'failed', success: false, error_message: 'cancelled' });
+    expect(results().find((e) => e.task_id === running.task.id)?.summary).toBe('你的任务"call a/slow"已取消');
+    expect(registry.get(running.task.id)?.status).toBe('cancelled');
+    expect(statuses(running.task.id)).toEqual(['queued', 'running', 'cancelled']);
+    expect(statuses(queued.task.id)).toEqual(['queued', 'cancelled']);
     expect(() => runner.cancel(running.task.id)).toThrow(TaskRegistryError);
     expect(() => runner.cancel('no-such-task')).toThrow(expect.objectContaining({ code: 'TASK_NOT_FOUND' }));
     expect(mcp().calls.map((c) => c.action)).toEqual(['a/slow']);
+  });
+
+  it('end_all during a dedupe judge call drops the submission; MCP calls never wait behind that judge', async () => {
+    cu().run = (_r, o) => untilAborted(o.signal);
+    const first = await runner.submit({ channel: 'computer_use', description: 'play some jazz music', request: { instruction: 'play some jazz music' }, lanlan_name: '小天' });
+    expect(first.status).toBe('queued');
+    fake.script.chat({ content: '[null, false]', delayMs: 1_500 });
+    const judged = runner.submit({ channel: 'computer_use', description: 'play some music', request: { instruction: 'play some music' }, lanlan_name: '小天' });
+    let judgedSettled = false;
+    judged.then(() => (judgedSettled = true), () => (judgedSettled = true));
+    await waitFor(() => fake.requests.some((r) => r.path.endsWith('/chat/completions')), 'judge call');
+    const quick = await submitMcp('notes/clock');
+    expect(quick.status).toBe('queued');
+    expect(judgedSettled).toBe(false);
+    await runner.endAll(2_000);
+    await expect(judged).rejects.toBeInstanceOf(TaskDroppedError);
+    expect(registry.list().map((t) => t.params?.instruction)).not.toContain('play some music');
   });
 
   it('drops a computer-use repeat of a queued task but runs two MCP calls of the same tool', async () => {
@@ -156,28 +186,78 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
     expect(registry.list({ status: ['queued', 'running'] })).toEqual([]);
   });
 
-  it('skips a queued task whose channel was switched off, and fails a task whose adapter throws', async () => {
+  it('drops an analyzer task whose channel went off while it waited (one task_result), runs API tasks, fails an unready one', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     mcp().run = async (r) => {
       if (r.action === 'a/boom') throw new Error('adapter bug');
-      await gate;
+      if (r.action === 'a/hold') await gate;
       return { success: true, summary: 'ok', detail: '' };
     };
+    await status.refreshCapabilities();
     const first = await submitMcp('a/hold');
-    const skipped = await submitMcp('a/never');
-    if (first.status !== 'queued' || skipped.status !== 'queued') throw new Error('not queued');
+    const skipped = await runner.submit({ channel: 'mcp', description: 'call a/never', request: { action: 'a/never' }, lanlan_name: '小天' }, { origin: 'analyzer' });
+    const api = await submitMcp('a/api');
+    if (first.status !== 'queued' || skipped.status !== 'queued' || api.status !== 'queued') throw new Error('not queued');
     moduleRef.get(AgentFlagsService).set({ mcp_enabled: false });
     release();
-    await waitFor(() => registry.get(skipped.task.id)?.status === 'cancelled', 'skipped');
-    expect(registry.get(skipped.task.id)?.error).toBe('mcp disabled');
-    moduleRef.get(AgentFlagsService).set({ mcp_enabled: true });
+    await waitFor(() => registry.get(api.task.id)?.status === 'completed', 'API task ran');
+    expect(registry.get(skipped.task.id)).toMatchObject({ status: 'cancelled', error: 'mcp disabled' });
+    await waitFor(() => results().length === 3, 'three results');
+    expect(results().filter((e) => e.task_id === skipped.task.id)).toHaveLength(1);
+    expect(mcp().calls.map((c) => c.action)).toEqual(['a/hold', 'a/api']);
     const boom = await submitMcp('a/boom');
     if (boom.status !== 'queued') throw new Error('not queued');
     await waitFor(() => registry.get(boom.task.id)?.status === 'failed', 'failed');
     expect(registry.get(boom.task.id)?.error).toBe('adapter bug');
     await waitFor(() => results().some((e) => e.task_id === boom.task.id), 'failure result');
     expect(results().find((e) => e.task_id === boom.task.id)).toMatchObject({ status: 'failed', error_message: 'adapter bug' });
+    mcp().readiness = () => Promise.resolve({ ready: false, reason: 'AGENT_MCP_NO_SERVERS' });
+    const unready = await runner.runNow({ channel: 'mcp', description: 'call a/x', request: { action: 'a/x' }, lanlan_name: null });
+    expect(unready.result).toMatchObject({ success: false, error: 'mcp not ready: AGENT_MCP_NO_SERVERS' });
+    expect(unready.task.status).toBe('failed');
+    await waitFor(() => results().some((e) => e.task_id === unready.task.id), 'unready result');
+  });
+
+  it('runs a plan on its own lane whose steps wait for their channel and are refused when it is off', async () => {
+    await status.refreshCapabilities();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    mcp().describe = () =>
+      Promise.resolve({ channel: 'mcp' as const, actions: [{ name: 'notes/open', description: 'open the notes', inputSchema: { type: 'object' } }], problems: [] });
+    mcp().run = async (r) => {
+      if (r.action === 'a/hold') await gate;
+      return { success: true, summary: `did ${r.action}`, detail: '' };
+    };
+    const held = await submitMcp('a/hold');
+    fake.script.chat({ content: '{"channel":"mcp","action":"notes/open","args":{}}' }, { content: '{"done":true,"answer":"notes are open"}' });
+    const plan = await runner.submit({ channel: 'mcp', description: 'open my notes', request: { instruction: 'open my notes' }, lanlan_name: null, plan: true }, { origin: 'analyzer' });
+    if (held.status !== 'queued' || plan.status !== 'queued') throw new Error('not queued');
+    // The plan runs (its own lane) while the MCP task holds the MCP lane; its MCP step waits for that lane.
+    await waitFor(() => registry.get(plan.task.id)?.stage === 'plan_step', 'plan step');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(mcp().calls.map((c) => c.action)).toEqual(['a/hold']);
+    release();
+    await waitFor(() => registry.get(plan.task.id)?.status === 'completed', 'plan completed');
+    expect(mcp().calls.map((c) => c.action)).toEqual(['a/hold', 'notes/open']);
+    // A plan without any usable channel fails instead of running on the submitted channel anyway.
+    moduleRef.get(AgentFlagsService).set({ mcp_enabled: false, computer_use_enabled: false });
+    const none = await runner.runNow({ channel: 'mcp', description: 'open my notes', request: { instruction: 'open my notes' }, lanlan_name: null, plan: true });
+    expect(none.result).toMatchObject({ success: false, error: 'no channel is usable for this plan' });
+  });
+
+  it('keeps large MCP arguments only as a bounded preview, and refuses work once shut down', async () => {
+    const big = { text: 'x'.repeat(MAX_STORED_ARGS_CHARS) };
+    const small = await runner.submit({ channel: 'mcp', description: 'note', request: { action: 'a/n', args: { text: 'hi' } }, lanlan_name: null });
+    const large = await runner.submit({ channel: 'mcp', description: 'note', request: { action: 'a/n', args: big }, lanlan_name: null });
+    if (small.status !== 'queued' || large.status !== 'queued') throw new Error('not queued');
+    expect(small.task.params).toEqual({ instruction: 'note', tool: 'a/n', args: { text: 'hi' } });
+    expect(large.task.params?.args).toBeUndefined();
+    expect(String(large.task.params?.args_preview)).toHaveLength(MAX_STORED_ARGS_CHARS);
+    await waitFor(() => mcp().calls.length === 2, 'both ran');
+    expect(mcp().calls[1].args).toEqual(big); // the adapter still gets the full arguments
+    await runner.onModuleDestroy();
+    await expect(submitMcp('a/late')).rejects.toBeInstanceOf(TaskDroppedError);
   });
 
   it('logs every action, throttles progress updates, and runNow resolves with the result', async () => {

@@ -3,47 +3,54 @@ import { boundText, RESULT_LIMITS, type AgentChannel, type AgentChannelAdapter, 
 import { AGENT_CHANNELS } from '../adapters/agent-channels.token';
 import { AgentResultsClient } from '../bridge/agent-results.client';
 import { TaskDeduper } from '../dedupe/task.deduper';
-import { AgentFlagsService } from '../state/agent-flags.service';
-import { CHANNEL_FLAG } from '../state/agent-status.codes';
 import { AgentStatusService } from '../state/agent-status.service';
 import { TaskActionLog } from '../tasks/task-action.log';
 import { TaskRegistryService } from '../tasks/task-registry.service';
 import { TaskRegistryError, type TaskView } from '../tasks/task-registry.types';
+import { ChannelLanes, laneBoundChannels, readinessWithin, type RunnerLane } from './task-channel.lanes';
 import { progressReporter, type RunnerProgress } from './task-progress.util';
 import { failure, withWatchdog } from './task-watchdog.util';
 import { TaskPlannerService } from './task-planner.service';
-import { TaskResultAnalyzer, taskResultEvent } from './task-result.summary';
+import { TaskResultAnalyzer } from './task-result.summary';
+import { AdmissionChains, TaskResultReporter, waitAtMost } from './task-runner.util';
 import {
   DEFAULT_TASK_TIMEOUT_MS,
   TASK_RUNNER_DEFAULTS,
   TASK_RUNNER_OPTIONS,
+  TaskDroppedError,
   taskParams,
   wantsDedupe,
   type RunnerJob,
+  type SubmitOptions,
   type SubmitOutcome,
   type TaskRunnerOptions,
   type TaskSubmission,
 } from './task-runner.types';
 
-export type { SubmitOutcome, TaskSubmission } from './task-runner.types';
+export type { SubmitOptions, SubmitOutcome, TaskSubmission } from './task-runner.types';
 
+/** Shutdown is bounded by the bootstrap's 3 s grace, which the MCP pool's process clean-up also needs. */
 const SHUTDOWN_WAIT_MS = 1_000;
-
+/** Longest wait for an adapter's readiness when an API task's turn comes. */
+const START_READINESS_MS = 20_000;
 
 /**
- * Runs tasks: de-duplication, registry entry, one FIFO queue per channel with one task at a time
- * (spec §8.6 "one global order per channel"), the adapter or the planner, progress and action logging,
- * the terminal state and the task_result for the character. Never blocks its callers on a task.
+ * Runs tasks: de-duplication, registry entry, one FIFO lane per channel (and one for plans) with one task at
+ * a time (spec §8.6), the adapter or the planner (whose steps take their channel's lane), progress and action
+ * logging, the terminal state and exactly one task_result per task. Never blocks its callers on a task.
  */
 @Injectable()
 export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('TaskRunner');
   private readonly options: TaskRunnerOptions;
   private readonly jobs = new Map<string, RunnerJob>();
-  private readonly queues = new Map<AgentChannel, RunnerJob[]>();
-  private readonly running = new Map<AgentChannel, RunnerJob>();
-  /** Dedupe + create run one at a time, so two near-identical submissions cannot both pass. */
-  private admission: Promise<unknown> = Promise.resolve();
+  private readonly lanes = new ChannelLanes();
+  private readonly admissions = new AdmissionChains();
+  private readonly shutdown = new AbortController();
+  private readonly reporter: TaskResultReporter;
+  /** Bumped by every end_all: a submission that started before it is not registered after it. */
+  private epoch = 0;
+  private closed = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   private unregisterEndAll: (() => void) | undefined;
 
@@ -53,42 +60,40 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
     @Inject(AGENT_CHANNELS) private readonly channels: readonly AgentChannelAdapter[],
     private readonly deduper: TaskDeduper,
     private readonly planner: TaskPlannerService,
-    private readonly resultAnalyzer: TaskResultAnalyzer,
-    private readonly results: AgentResultsClient,
-    private readonly flags: AgentFlagsService,
+    resultAnalyzer: TaskResultAnalyzer,
+    results: AgentResultsClient,
     private readonly status: AgentStatusService,
     @Optional() @Inject(TASK_RUNNER_OPTIONS) options?: Partial<TaskRunnerOptions>,
   ) {
     this.options = { ...TASK_RUNNER_DEFAULTS, ...(options ?? {}) };
+    this.reporter = new TaskResultReporter(resultAnalyzer, results, this.shutdown.signal);
   }
 
   onModuleInit(): void {
     this.unregisterEndAll = this.status.onEndAll(() => this.endAll());
-    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs);
-    this.sweepTimer.unref();
+    this.sweepTimer = setInterval(() => this.sweep(), this.options.sweepIntervalMs).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    this.shutdown.abort();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.unregisterEndAll?.();
-    // Shutdown is bounded by the bootstrap's grace period: abort everything, wait only briefly.
     await this.endAll(SHUTDOWN_WAIT_MS);
   }
 
-  /** Queues a task (or reports the task it repeats). Throws TaskRegistryError for a channel without adapter. */
-  submit(s: TaskSubmission): Promise<SubmitOutcome> {
-    const run = this.admission.then(() => this.admit(s, false));
-    this.admission = run.catch(() => undefined);
-    return run.then((r) => (r.status === 'queued' ? { status: 'queued' as const, task: r.task } : r));
+  /** Queues a task (or reports the one it repeats). Throws TaskRegistryError (no adapter, queue full) or
+   *  TaskDroppedError (end_all, shutdown or `options.signal` came before the task was registered). */
+  async submit(s: TaskSubmission, options: SubmitOptions = {}): Promise<SubmitOutcome> {
+    const epoch = this.epoch;
+    const direct = (options.origin ?? 'api') === 'api';
+    if (!wantsDedupe(s)) return { status: 'queued', task: this.view(this.register(s, direct, epoch, options.signal)) };
+    return await this.admissions.run(s.lanlan_name ?? '', () => this.dedupeThenRegister(s, direct, epoch, options.signal));
   }
 
-  /** Registers and runs a task in its channel's order without dedupe; resolves when it has finished. */
-  async runNow(s: TaskSubmission): Promise<{ task: TaskView; result: ChannelResult }> {
-    const run = this.admission.then(() => this.admit({ ...s, dedupe: false }, true));
-    this.admission = run.catch(() => undefined);
-    const admitted = await run;
-    if (admitted.status !== 'queued') throw new TaskRegistryError('TASK_INVALID_INPUT', 'duplicate');
-    return admitted.job.finished;
+  /** Registers and runs an API task in its channel's order without dedupe; resolves when it has finished. */
+  async runNow(s: TaskSubmission, options: Omit<SubmitOptions, 'origin'> = {}): Promise<{ task: TaskView; result: ChannelResult }> {
+    return this.register({ ...s, dedupe: false }, true, this.epoch, options.signal).finished;
   }
 
   /** Cancels a queued or running task (running: its adapter is aborted). Throws TaskRegistryError otherwise. */
@@ -96,21 +101,20 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
     const view = this.registry.cancel(id, reason);
     const job = this.jobs.get(id);
     if (!job) return view;
+    const { state } = job;
     job.cancelled = true;
-    if (job.state === 'queued') {
-      this.dequeue(job);
-      this.finish(job, view, failure('cancelled'));
-    } else if (job.state === 'running') {
-      job.controller.abort();
-      this.send(job, { success: false, summary: 'cancelled', detail: '', error: 'cancelled' }, true);
-    }
-    this.logger.log(`task ${id} cancelled (${job.state})`);
+    job.controller.abort();
+    this.reporter.report(job, failure('cancelled'), true);
+    // A running job finishes when its adapter returns (or the watchdog gives up); it reports nothing more.
+    if (state === 'queued') this.finish(job, view, failure('cancelled'));
+    this.logger.log(`task ${id} cancelled (${state}): ${reason}`);
     return view;
   }
 
   /** Cancels every queued and running task and waits (bounded) for the running ones to return. */
   async endAll(waitMs = this.options.endAllWaitMs): Promise<void> {
-    const running = [...this.running.values()];
+    this.epoch += 1;
+    const running = [...this.jobs.values()].filter((j) => j.state === 'running');
     for (const job of [...this.jobs.values()]) {
       if (job.state === 'done' || job.cancelled) continue;
       try {
@@ -119,87 +123,101 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn(`end_all: ${String(err)}`);
       }
     }
-    if (running.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
-    await Promise.race([Promise.all(running.map((j) => j.finished)), wait]);
-    clearTimeout(timer);
+    if (running.length > 0) await waitAtMost(Promise.all(running.map((j) => j.finished)), waitMs);
   }
 
-  /** Queued tasks waiting per channel and the running one (for state and tests). */
-  queueDepth(channel: AgentChannel): { queued: number; running: boolean } {
-    return { queued: this.queues.get(channel)?.length ?? 0, running: this.running.has(channel) };
+  /** Queued tasks waiting per lane and whether one runs (for state and tests). */
+  queueDepth(lane: RunnerLane): { queued: number; running: boolean } {
+    return { queued: this.queuedOn(lane), running: [...this.jobs.values()].some((j) => j.lane === lane && j.state === 'running') };
   }
 
-  private async admit(
-    s: TaskSubmission,
-    direct: boolean,
-  ): Promise<{ status: 'queued'; task: TaskView; job: RunnerJob } | { status: 'duplicate'; matched_id: string | null }> {
-    const adapter = this.channels.find((a) => a.channel === s.channel);
-    if (!adapter) throw new TaskRegistryError('TASK_INVALID_INPUT', `no adapter for channel ${String(s.channel)}`);
-    const queue = this.queues.get(s.channel) ?? [];
-    if (queue.length >= this.options.maxQueuedPerChannel) {
-      throw new TaskRegistryError('TASK_INVALID_INPUT', `too many queued ${s.channel} tasks (limit ${this.options.maxQueuedPerChannel})`);
+  private async dedupeThenRegister(s: TaskSubmission, direct: boolean, epoch: number, signal?: AbortSignal): Promise<SubmitOutcome> {
+    this.checkRoom(s);
+    const instruction = String(taskParams(s).instruction);
+    const verdict = await this.deduper.check(instruction, s.lanlan_name, this.registry.list());
+    if (verdict.duplicate) {
+      this.logger.log(`duplicate ${s.channel} task dropped ("${boundText(s.description, 80)}" ~ ${verdict.matched_id}, by ${verdict.decided_by})`);
+      return { status: 'duplicate', matched_id: verdict.matched_id };
     }
-    const params = taskParams(s);
-    if (wantsDedupe(s)) {
-      const verdict = await this.deduper.check(String(params.instruction), s.lanlan_name, this.registry.list());
-      if (verdict.duplicate) {
-        this.logger.log(`duplicate ${s.channel} task dropped ("${boundText(s.description, 80)}" ~ ${verdict.matched_id}, by ${verdict.decided_by})`);
-        return { status: 'duplicate', matched_id: verdict.matched_id };
-      }
-    }
-    const task = this.registry.create({ type: s.channel, params, lanlan_name: s.lanlan_name });
+    return { status: 'queued', task: this.view(this.register(s, direct, epoch, signal)) };
+  }
+
+  private register(s: TaskSubmission, direct: boolean, epoch: number, signal?: AbortSignal): RunnerJob {
+    if (this.closed) throw new TaskDroppedError('the agent is shutting down');
+    if (epoch !== this.epoch) throw new TaskDroppedError('all tasks were ended meanwhile');
+    if (signal?.aborted) throw new TaskDroppedError('the submission was withdrawn');
+    const adapter = this.checkRoom(s);
+    const task = this.registry.create({ type: s.channel, params: taskParams(s), lanlan_name: s.lanlan_name });
     let settle!: RunnerJob['settle'];
     const finished = new Promise<{ task: TaskView; result: ChannelResult }>((resolve) => (settle = resolve));
     const job: RunnerJob = {
       id: task.id,
       submission: s,
       adapter,
+      lane: s.plan ? 'plan' : s.channel,
       controller: new AbortController(),
-      flagOnAtSubmit: this.flagOn(s.channel),
+      epoch,
       direct,
       state: 'queued',
       cancelled: false,
+      resultSent: false,
       finished,
       settle,
     };
     this.jobs.set(job.id, job);
-    queue.push(job);
-    this.queues.set(s.channel, queue);
-    this.logger.log(`task ${job.id} queued on ${s.channel}${s.plan ? ' (plan)' : ''}: "${boundText(s.description, 80)}"`);
-    queueMicrotask(() => this.pump(s.channel));
-    return { status: 'queued', task, job };
+    this.logger.log(`task ${job.id} queued on ${job.lane}: "${boundText(s.description, 80)}"`);
+    this.run(job).catch((err: unknown) => {
+      this.logger.error(`task ${job.id}: runner failure: ${String(err)}`);
+      this.settleFailed(job, failure(`runner failure: ${String(err)}`));
+    });
+    return job;
   }
 
-  private pump(channel: AgentChannel): void {
-    if (this.running.has(channel)) return;
-    const queue = this.queues.get(channel) ?? [];
-    const job = queue.shift();
-    if (!job) return;
-    if (!job.direct && job.flagOnAtSubmit && !this.flagOn(channel)) {
-      // The user switched the channel off while the task waited (spec §8.6: the scheduler drains).
-      job.cancelled = true;
-      const view = this.safe(() => this.registry.cancel(job.id, `${channel} disabled`));
-      this.finish(job, view, failure(`${channel} disabled`));
-      this.pump(channel);
-      return;
+  /** The adapter of the submission's channel, if its lane has room; throws TaskRegistryError otherwise. */
+  private checkRoom(s: TaskSubmission): AgentChannelAdapter {
+    const adapter = this.channels.find((a) => a.channel === s.channel);
+    if (!adapter) throw new TaskRegistryError('TASK_INVALID_INPUT', `no adapter for channel ${String(s.channel)}`);
+    const lane: RunnerLane = s.plan ? 'plan' : s.channel;
+    if (this.queuedOn(lane) >= this.options.maxQueuedPerChannel) {
+      throw new TaskRegistryError('TASK_INVALID_INPUT', `too many queued ${lane} tasks (limit ${this.options.maxQueuedPerChannel})`);
     }
-    this.running.set(channel, job);
-    job.state = 'running';
-    void this.execute(job).finally(() => {
-      this.running.delete(channel);
-      this.pump(channel);
-    });
+    return adapter;
+  }
+
+  private queuedOn(lane: RunnerLane): number {
+    return [...this.jobs.values()].filter((j) => j.lane === lane && j.state === 'queued').length;
+  }
+
+  /** Waits for the job's lane, then decides at its turn whether it still runs. */
+  private async run(job: RunnerJob): Promise<void> {
+    let release: () => void;
+    try {
+      release = await this.lanes.acquire(job.lane, job.controller.signal);
+    } catch {
+      return; // cancelled while queued: cancel() finished it
+    }
+    try {
+      const { channel } = job.submission;
+      if (job.cancelled) return;
+      if (this.closed || job.epoch !== this.epoch) return this.drop(job, 'end_all');
+      // An analyzer task whose channel went off (or unready) while it waited is not run (spec §8.6).
+      if (!job.direct && !this.status.isChannelUsable(channel)) return this.drop(job, `${channel} disabled`);
+      if (job.direct) {
+        const r = await readinessWithin(job.adapter, START_READINESS_MS);
+        if (job.cancelled) return;
+        if (!r.ready) return this.settleFailed(job, failure(`${channel} not ready${r.reason ? `: ${r.reason}` : ''}`));
+      }
+      await this.execute(job);
+    } finally {
+      release();
+    }
   }
 
   private async execute(job: RunnerJob): Promise<void> {
     const { submission: s } = job;
-    if (!this.safe(() => this.registry.start(job.id))) {
-      this.finish(job, this.registry.get(job.id), failure('task could not start'));
-      return;
-    }
-    // The adapter (or planner) applies the limit itself; this watchdog only frees the queue if it does not.
+    if (!this.safe(() => this.registry.start(job.id))) return this.settleFailed(job, failure('task could not start'));
+    job.state = 'running';
+    // The adapter (or planner) applies the limit itself; this watchdog only frees the lane if it does not.
     const timeoutMs = s.request.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS[s.plan ? 'plan' : s.channel];
     const onProgress = progressReporter(
       (entry) => this.actions.add(job.id, entry),
@@ -207,16 +225,14 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
       this.options.progressIntervalMs,
     );
     let result = await withWatchdog(this.runWork(job, onProgress), job.controller, timeoutMs, this.options.watchdogGraceMs);
-    if (job.cancelled) {
-      this.finish(job, this.registry.get(job.id), result.success ? failure('cancelled') : result);
-      return;
-    }
+    onProgress.finish();
+    if (job.cancelled) return this.finish(job, this.registry.get(job.id), result.success ? failure('cancelled') : result);
     if (!result.success && !result.error) result = { ...result, error: boundText(result.summary || 'failed', RESULT_LIMITS.error) };
     const view = result.success
       ? this.safe(() => this.registry.complete(job.id, boundText(result.summary, RESULT_LIMITS.summary)))
       : this.safe(() => this.registry.fail(job.id, result.error ?? 'failed'));
     this.logger.log(`task ${job.id} ${result.success ? 'completed' : `failed: ${boundText(result.error ?? '', 200)}`}`);
-    this.send(job, result, false);
+    this.reporter.report(job, result, false);
     this.finish(job, view, result);
   }
 
@@ -224,8 +240,9 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
     const { submission: s, controller } = job;
     try {
       if (s.plan) {
-        const usable = this.channels.filter((a) => this.status.isChannelUsable(a.channel));
-        const channels = usable.length > 0 ? usable : [job.adapter];
+        const usable = (c: AgentChannel) => this.status.isChannelUsable(c);
+        const channels = laneBoundChannels(this.channels.filter((a) => usable(a.channel)), this.lanes, usable);
+        if (channels.length === 0) return failure('no channel is usable for this plan');
         const outcome = await this.planner.run(s.request.instruction ?? s.description, channels, { signal: controller.signal, onProgress, timeoutMs: s.request.timeoutMs });
         return { success: outcome.success, summary: outcome.summary, detail: outcome.detail, ...(outcome.error ? { error: outcome.error } : {}) };
       }
@@ -236,35 +253,33 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** The task_result for the character; a cancellation uses the template at once. */
-  private send(job: RunnerJob, result: ChannelResult, cancelled: boolean): void {
-    const s = job.submission;
-    const input = { task_id: job.id, channel: s.channel, description: s.description, lanlan_name: s.lanlan_name, result, cancelled, now: new Date() };
-    if (cancelled) {
-      this.results.send(taskResultEvent(input));
-      return;
-    }
-    this.resultAnalyzer
-      .summarize(input)
-      .catch(() => taskResultEvent(input))
-      .then((event) => this.results.send(event))
-      .catch((err: unknown) => this.logger.warn(`task ${job.id}: task_result not sent: ${String(err)}`));
+  /** Not run at its turn: cancelled with `reason`, one cancellation task_result. */
+  private drop(job: RunnerJob, reason: string): void {
+    job.cancelled = true;
+    const view = this.safe(() => this.registry.cancel(job.id, reason));
+    this.logger.log(`task ${job.id} not run: ${reason}`);
+    this.reporter.report(job, failure('cancelled'), true);
+    this.finish(job, view, failure(reason));
+  }
+
+  /** Failed before or instead of running: terminal state, one task_result. */
+  private settleFailed(job: RunnerJob, result: ChannelResult): void {
+    if (job.state === 'done') return;
+    const view = this.safe(() => this.registry.fail(job.id, result.error ?? 'failed'));
+    this.logger.warn(`task ${job.id} failed: ${result.error ?? ''}`);
+    this.reporter.report(job, result, false);
+    this.finish(job, view, result);
   }
 
   private finish(job: RunnerJob, view: TaskView | undefined, result: ChannelResult): void {
+    if (job.state === 'done') return;
     job.state = 'done';
     this.jobs.delete(job.id);
-    job.settle({ task: view ?? this.registry.get(job.id) ?? ({ id: job.id } as TaskView), result });
+    job.settle({ task: view ?? this.view(job), result });
   }
 
-  private dequeue(job: RunnerJob): void {
-    const queue = this.queues.get(job.submission.channel);
-    const at = queue?.indexOf(job) ?? -1;
-    if (queue && at >= 0) queue.splice(at, 1);
-  }
-
-  private flagOn(channel: AgentChannel): boolean {
-    return this.flags.analyzerEnabled && this.flags.get()[CHANNEL_FLAG[channel]] === true;
+  private view(job: RunnerJob): TaskView {
+    return this.registry.get(job.id) ?? ({ id: job.id } as TaskView);
   }
 
   private sweep(): void {

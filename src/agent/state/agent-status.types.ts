@@ -12,7 +12,8 @@ export interface AgentStatusOptions {
 
 /**
  * The one end-all wait budget: below main's 5 s /admin/control time-out (and its 8 s command one), so
- * the answer comes before main gives up. The runner's own end-all wait should not exceed it.
+ * the answer comes before main gives up. The runner waits as long for running tasks, and gives an
+ * aborted adapter as much grace before it frees the lane.
  */
 export const END_ALL_WAIT_MS = 4_000;
 

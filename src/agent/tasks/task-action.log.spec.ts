@@ -54,4 +54,18 @@ describe('TaskActionLog', () => {
     expect(log.list('t0')).toHaveLength(2);
     expect(log.list('new')).toHaveLength(1);
   });
+
+  it('keeps at most the global number of entries, dropping the least recently written tasks whole', () => {
+    const log = new TaskActionLog(() => at);
+    const per = ACTION_LOG_LIMITS.entriesPerTask;
+    const tasks = ACTION_LOG_LIMITS.entries / per;
+    for (let t = 0; t < tasks; t++) for (let i = 0; i < per; i++) log.add(`t${t}`, { stage: 's', message: `${i}` });
+    expect(log.entries).toBe(ACTION_LOG_LIMITS.entries);
+    log.add('extra', { stage: 's' });
+    expect(log.entries).toBe(ACTION_LOG_LIMITS.entries - per + 1);
+    expect(log.list('t0')).toEqual([]);
+    expect(log.list('t1')).toHaveLength(per);
+    log.drop('t1');
+    expect(log.entries).toBe(ACTION_LOG_LIMITS.entries - 2 * per + 1);
+  });
 });

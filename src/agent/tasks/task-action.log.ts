@@ -1,8 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { boundCodePoints } from '../../shared/text/bounded-text.util';
 import { TASK_CLOCK, type TaskClock } from './task-registry.types';
 
-/** Entries kept per task (the oldest go first), length of one message, and tasks tracked at once. */
-export const ACTION_LOG_LIMITS = { entriesPerTask: 200, messageChars: 300, stageChars: 64, tasks: 1000 } as const;
+/** Entries kept per task (the oldest go first), length of one message, tasks tracked at once, entries in all. */
+export const ACTION_LOG_LIMITS = { entriesPerTask: 50, messageChars: 300, stageChars: 64, tasks: 1000, entries: 20_000 } as const;
 
 export interface TaskActionEntry {
   /** ISO time the action was reported. */
@@ -11,16 +12,15 @@ export interface TaskActionEntry {
   readonly message: string;
 }
 
-const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`);
-
 /**
  * Per-task log of every action an adapter reported (GET /tasks/:id answers it as `actions`). Bounded in
- * entries per task, message size and number of tasks; the runner drops a task's log when the registry
- * sweeps the task, and the least recently written task goes when too many are tracked.
+ * entries per task, message size, number of tasks and entries in all; the runner drops a task's log when the
+ * registry sweeps the task, and the least recently written tasks go when too many tasks or entries are kept.
  */
 @Injectable()
 export class TaskActionLog {
   private readonly logs = new Map<string, TaskActionEntry[]>();
+  private total = 0;
 
   constructor(@Optional() @Inject(TASK_CLOCK) private readonly clock: TaskClock = () => new Date()) {}
 
@@ -32,15 +32,18 @@ export class TaskActionLog {
       this.logs.delete(taskId);
     } else {
       list = [];
-      while (this.logs.size >= ACTION_LOG_LIMITS.tasks) this.logs.delete(this.logs.keys().next().value as string);
+      while (this.logs.size >= ACTION_LOG_LIMITS.tasks) this.drop(this.logs.keys().next().value as string);
     }
     this.logs.set(taskId, list);
     list.push({
       at: this.clock().toISOString(),
-      stage: clip(String(entry.stage ?? ''), ACTION_LOG_LIMITS.stageChars),
-      message: clip(String(entry.message ?? ''), ACTION_LOG_LIMITS.messageChars),
+      stage: boundCodePoints(String(entry.stage ?? ''), ACTION_LOG_LIMITS.stageChars),
+      message: boundCodePoints(String(entry.message ?? ''), ACTION_LOG_LIMITS.messageChars),
     });
-    if (list.length > ACTION_LOG_LIMITS.entriesPerTask) list.splice(0, list.length - ACTION_LOG_LIMITS.entriesPerTask);
+    this.total += 1;
+    if (list.length > ACTION_LOG_LIMITS.entriesPerTask) this.total -= list.splice(0, list.length - ACTION_LOG_LIMITS.entriesPerTask).length;
+    // Over the global bound: whole logs of the least recently written tasks go (never the one just written).
+    while (this.total > ACTION_LOG_LIMITS.entries && this.logs.size > 1) this.drop(this.logs.keys().next().value as string);
   }
 
   /** Copies of the task's entries, oldest first ([] for an unknown task). */
@@ -49,6 +52,7 @@ export class TaskActionLog {
   }
 
   drop(taskId: string): void {
+    this.total -= this.logs.get(taskId)?.length ?? 0;
     this.logs.delete(taskId);
   }
 
@@ -58,7 +62,7 @@ export class TaskActionLog {
     let removed = 0;
     for (const id of [...this.logs.keys()]) {
       if (!keep.has(id)) {
-        this.logs.delete(id);
+        this.drop(id);
         removed += 1;
       }
     }
@@ -67,5 +71,10 @@ export class TaskActionLog {
 
   get size(): number {
     return this.logs.size;
+  }
+
+  /** Entries kept over all tasks. */
+  get entries(): number {
+    return this.total;
   }
 }

@@ -23,12 +23,12 @@ describe('TaskRegistryService', () => {
     const { registry, changes, advance } = setup();
     const t = registry.create({ type: 'browser_use', params: { instruction: 'open the page' }, lanlan_name: '小天', session_id: 's1' });
     expect(t.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(t).toMatchObject({ status: 'queued', type: 'browser_use', start_time: '2026-12-01T10:00:00.000Z', error: null, lanlan_name: '小天', session_id: 's1' });
+    expect(t).toMatchObject({ status: 'queued', type: 'browser_use', start_time: '2026-12-01T10:00:00.000000Z', error: null, lanlan_name: '小天', session_id: 's1' });
     registry.start(t.id);
     registry.progress(t.id, { progress: 0.5, stage: 'typing', message: 'half way', step: 2, step_total: 4 });
     advance(1500);
     const done = registry.complete(t.id, 'done');
-    expect(done).toMatchObject({ status: 'completed', end_time: '2026-12-01T10:00:01.500Z', progress: 1, step: 2, step_total: 4, message: 'done' });
+    expect(done).toMatchObject({ status: 'completed', end_time: '2026-12-01T10:00:01.500000Z', progress: 1, step: 2, step_total: 4, message: 'done' });
     expect(changes.map((c) => [c.revision, c.task.status])).toEqual([
       [1, 'queued'],
       [2, 'running'],
@@ -40,7 +40,7 @@ describe('TaskRegistryService', () => {
     expect(toTaskUpdateEvent(changes[3])).toEqual({
       event_type: 'task_update',
       lanlan_name: '小天',
-      task: { id: t.id, status: 'completed', type: 'browser_use', start_time: '2026-12-01T10:00:00.000Z', end_time: '2026-12-01T10:00:01.500Z', params: { instruction: 'open the page' }, error: null, session_id: 's1', progress: 1, stage: 'typing', message: 'done', step: 2, step_total: 4 },
+      task: { id: t.id, status: 'completed', type: 'browser_use', start_time: '2026-12-01T10:00:00.000000Z', end_time: '2026-12-01T10:00:01.500000Z', params: { instruction: 'open the page' }, error: null, session_id: 's1', progress: 1, stage: 'typing', message: 'done', step: 2, step_total: 4 },
     });
   });
 
@@ -94,8 +94,8 @@ describe('TaskRegistryService', () => {
     expect(registry.list({ status: 'queued', lanlan_name: 'A' }).map((t) => t.id)).toEqual([a.id]);
     expect(registry.list({ limit: 1 })).toHaveLength(1);
     expect(registry.activeTasks()).toEqual([
-      { id: b.id, status: 'queued', type: 'browser_use', start_time: '2026-12-01T10:00:00.010Z', params: {}, session_id: null, lanlan_name: 'B' },
-      { id: a.id, status: 'queued', type: 'mcp', start_time: '2026-12-01T10:00:00.000Z', params: { query: 'a' }, session_id: null, lanlan_name: 'A' },
+      { id: b.id, status: 'queued', type: 'browser_use', start_time: '2026-12-01T10:00:00.010000Z', params: {}, session_id: null, lanlan_name: 'B' },
+      { id: a.id, status: 'queued', type: 'mcp', start_time: '2026-12-01T10:00:00.000000Z', params: { query: 'a' }, session_id: null, lanlan_name: 'A' },
     ]);
   });
 
@@ -104,7 +104,11 @@ describe('TaskRegistryService', () => {
     const active = registry.create({ type: 'mcp' });
     const old = registry.create({ type: 'mcp' });
     registry.cancel(old.id);
-    advance(TERMINAL_TTL_MS + 1);
+    // spec §8.6: a finished task stays 300 s after its end_time.
+    expect(TERMINAL_TTL_MS).toBe(300_000);
+    advance(TERMINAL_TTL_MS - 1);
+    expect(registry.sweep()).toBe(0);
+    advance(2);
     expect(registry.sweep()).toBe(1);
     expect(registry.get(old.id)).toBeUndefined();
     expect(registry.get(active.id)?.status).toBe('queued');

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { TaskStatus } from '../../shared/contracts/agent-bridge.contract';
+import { boundCodePoints } from '../../shared/text/bounded-text.util';
+import { utcIsoMicro } from '../../shared/time/utc-iso.util';
 import {
   ACTIVE_STATUSES,
   ALLOWED_TRANSITIONS,
@@ -18,8 +20,8 @@ import {
 
 /** At most this many finished tasks are kept (newest first); older ones are swept. */
 export const MAX_TERMINAL_TASKS = 500;
-/** Finished tasks older than this (by end_time) are swept. */
-export const TERMINAL_TTL_MS = 24 * 60 * 60 * 1000;
+/** Finished tasks are swept this long after their end_time (spec §8.6: 300 s). */
+export const TERMINAL_TTL_MS = 300_000;
 /** Queued + running tasks are never swept, so their number is capped instead. */
 export const MAX_ACTIVE_TASKS = 200;
 const MAX_ERROR_CHARS = 2000;
@@ -28,7 +30,7 @@ const MAX_LIST = 1000;
 
 type MutableTask = { -readonly [K in keyof TaskView]: TaskView[K] };
 
-const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clip = boundCodePoints;
 const isActive = (status: TaskStatus): boolean => ACTIVE_STATUSES.includes(status);
 
 /**
@@ -216,6 +218,6 @@ export class TaskRegistryService {
   }
 
   private now(): string {
-    return this.clock().toISOString();
+    return utcIsoMicro(this.clock());
   }
 }

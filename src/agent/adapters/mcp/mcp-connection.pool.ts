@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpServerConfig } from './mcp-config.types';
@@ -24,6 +25,85 @@ interface Slot {
   connection?: McpConnection;
   failure?: { error: string; at: number };
   stderrTail: string;
+}
+
+/**
+ * Stopping a stdio server within the agent's 3 s shutdown budget: the SDK's close() ends stdin and waits 2 s
+ * before SIGTERM and 2 s more before SIGKILL, so the pool signals on its own schedule. The SDK spawns without
+ * `detached` (no process group to signal), so the server's descendants (e.g. the node process `npx` starts)
+ * are found through /proc on Linux and signalled with it; elsewhere only the direct child is.
+ */
+export const STDIO_STOP = { termAfterMs: 500, killAfterMs: 1_500 } as const;
+
+/** Direct children of every pool still alive: SIGKILLed synchronously if the agent exits without closing them. */
+const liveChildren = new Set<number>();
+let exitHookInstalled = false;
+
+/** Signals `pid` and its descendants (plus `known`, found earlier: a grandchild outlives its reparenting). */
+function signalTree(pid: number, sig: NodeJS.Signals, known: readonly number[] = []): number[] {
+  const tree = [...new Set([...known, ...descendants(pid)])];
+  for (const p of [pid, ...tree]) {
+    try {
+      process.kill(p, sig);
+    } catch {
+      // already gone
+    }
+  }
+  return tree;
+}
+
+/** Descendants of `pid` from /proc (Linux); [] elsewhere or when /proc cannot be read. */
+function descendants(pid: number): number[] {
+  if (process.platform !== 'linux') return [];
+  const children = new Map<number, number[]>();
+  try {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const list = children.get(ppid) ?? [];
+        list.push(Number(name));
+        children.set(ppid, list);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (let queue = [...(children.get(pid) ?? [])]; queue.length > 0; ) {
+    const next = queue.shift() as number;
+    out.push(next);
+    queue = queue.concat(children.get(next) ?? []);
+  }
+  return out;
+}
+
+function trackChild(pid: number): void {
+  liveChildren.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const p of liveChildren) signalTree(p, 'SIGKILL');
+  });
+}
+
+/** Closes the client; a stdio server gets SIGTERM, then SIGKILL, if it has not exited after ending stdin. */
+async function closeConnection(connection: McpConnection): Promise<void> {
+  const closing = connection.client.close().catch(() => undefined);
+  const { pid } = connection;
+  const timers: NodeJS.Timeout[] = [];
+  const at = (ms: number, fn: () => void) => timers.push(setTimeout(fn, ms).unref());
+  if (pid !== null) {
+    let tree: number[] = [];
+    at(STDIO_STOP.termAfterMs, () => (tree = signalTree(pid, 'SIGTERM')));
+    at(STDIO_STOP.killAfterMs, () => signalTree(pid, 'SIGKILL', tree));
+  }
+  await Promise.race([closing, new Promise<void>((resolve) => at(STDIO_STOP.killAfterMs + 200, resolve))]);
+  for (const t of timers) clearTimeout(t);
+  if (pid !== null) liveChildren.delete(pid);
 }
 
 /** Lazily opens one MCP client per configured server, reconnecting when a server's config changes. */
@@ -79,13 +159,14 @@ export class McpConnectionPool {
     try {
       const connection = await this.connectAny(config, slot);
       if (this.closed || this.slots.get(config.name) !== slot) {
-        await connection.client.close().catch(() => undefined);
+        await closeConnection(connection);
         throw new Error('MCP client is shut down');
       }
       slot.connection = connection;
       slot.failure = undefined;
       connection.client.onclose = () => {
         if (slot.connection === connection) slot.connection = undefined;
+        if (connection.pid !== null) liveChildren.delete(connection.pid);
       };
       return connection;
     } catch (err) {
@@ -111,6 +192,7 @@ export class McpConnectionPool {
         slot.stderrTail = (slot.stderrTail + chunk.toString('utf8')).slice(-this.options.stderrTailChars);
       });
       const client = await this.connect(transport);
+      if (transport.pid !== null) trackChild(transport.pid);
       return { config, client, pid: transport.pid };
     }
     const url = new URL(config.url);
@@ -148,6 +230,6 @@ export class McpConnectionPool {
     this.slots.delete(name);
     const connection = slot.connection ?? (await slot.connecting?.catch(() => undefined));
     slot.connection = undefined;
-    await connection?.client.close().catch(() => undefined);
+    if (connection) await closeConnection(connection);
   }
 }
