@@ -11,7 +11,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const readJson = (h: MainHarness, file: string): Json => JSON.parse(readFileSync(join(h.root, 'config', file), 'utf8')) as Json;
 
-const CUSTOM_FIELDS = ['summary', 'correction', 'emotion', 'vision', 'omni', 'tts'].flatMap((t) => ['Provider', 'Url', 'Id', 'ApiKey'].map((s) => `${t}Model${s}`));
+const CUSTOM_FIELDS = ['summary', 'correction', 'emotion', 'vision', 'omni', 'tts', 'agent'].flatMap((t) => ['Provider', 'Url', 'Id', 'ApiKey'].map((s) => `${t}Model${s}`));
 
 describe('main config router /api/config', () => {
   let h: MainHarness;

@@ -4,7 +4,7 @@ import { $, $$, api, el, ensureOk, fillSelect, guarded, initPage, showLoadError,
 
 initPage();
 
-const TIERS = ['summary', 'correction', 'emotion', 'vision', 'omni', 'tts'];
+const TIERS = ['summary', 'correction', 'emotion', 'vision', 'omni', 'tts', 'agent'];
 const PARTS = ['Provider', 'Url', 'Id', 'ApiKey'];
 const PLAIN_FIELDS = ['coreApiKey', 'assistApiKeyQwen', 'assistApiKeyOpenai', 'assistApiKeyGlm', 'assistApiKeyStep', 'assistApiKeySilicon', 'mcpToken'];
 const CUSTOM_FIELDS = TIERS.flatMap((tier) => PARTS.map((part) => `${tier}Model${part}`));

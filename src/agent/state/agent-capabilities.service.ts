@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import type { AgentChannel, AgentChannelAdapter, ChannelReadiness } from '../adapters/agent-channel.port';
@@ -53,6 +54,11 @@ export class AgentCapabilitiesService {
 
   get gate(): AgentGate {
     return this.current;
+  }
+
+  /** core_config.json changed (written by main's settings page or edited by hand). */
+  get configChanges$(): Observable<unknown> {
+    return this.coreConfig.changes$;
   }
 
   get capabilities(): Readonly<Partial<Record<CapabilityChannel, Capability>>> {

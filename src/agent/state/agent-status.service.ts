@@ -35,7 +35,7 @@ export class AgentStatusService implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain: Promise<void> | undefined;
-  private unsubscribe: (() => void) | undefined;
+  private readonly stops: (() => void)[] = [];
   private readonly flagSwitch: AgentFlagSwitch;
 
   constructor(
@@ -54,14 +54,19 @@ export class AgentStatusService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = this.registry.onChange((change) => this.onTaskChange(change));
+    this.stops.push(this.registry.onChange((change) => this.onTaskChange(change)));
+    // New keys or models apply without main's notify_config_changed: the channels are re-checked.
+    const config = this.caps.configChanges$.subscribe(() => {
+      if (this.flags.analyzerEnabled) this.refreshCapabilities().catch(this.warnRefresh);
+    });
+    this.stops.push(() => config.unsubscribe());
     this.applyGate(await this.caps.readGate());
     this.commit();
   }
 
   onModuleDestroy(): void {
     this.stopTimer();
-    this.unsubscribe?.();
+    for (const stop of this.stops.splice(0)) stop();
   }
 
   get revision(): number {
