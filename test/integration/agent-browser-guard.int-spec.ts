@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChannelProgress } from '../../src/agent/adapters/agent-channel.port';
-import { BrowserSession } from '../../src/agent/adapters/browser/browser.session';
+import { BrowserSession, SANDBOX_HINT } from '../../src/agent/adapters/browser/browser.session';
 import { BrowserUseAdapter, type BrowserUseOptions } from '../../src/agent/adapters/browser/browser-use.adapter';
 import { describeWithPrograms, findProgram } from '../support/system-deps';
 import { act, page, startModel, startShop, type ModelFixture, type Shop } from './agent-browser.fixture';
@@ -46,6 +46,11 @@ describeWithPrograms(['chromium'])('browser-use guards (headless Chromium, fake 
           <button onclick="document.getElementById('out').textContent = 'A clicked'">Safe A</button>
           <button onclick="document.getElementById('out').textContent = 'B clicked'">Safe B</button><p id="out"></p>
           <script>String.prototype.slice = function () { return 'x'.repeat(100000); }; Array.prototype.slice = function () { return [1, 2, 3]; };</script>`);
+      } else if (req.url === '/popups') {
+        // Each would open a new window outside the page's navigation guard.
+        html(`<button onclick="var w = window.open('${secret.url}/open'); document.getElementById('out').textContent = 'opened=' + w;">Open</button>
+          <a href="${secret.url}/blank" target="_blank">New tab</a>
+          <button onclick="window.open('${secret.url}/noopener', '_blank', 'noopener'); document.getElementById('out').textContent = 'noopener tried';">No opener</button><p id="out"></p>`);
       } else if (req.url === '/signin') {
         html(`<form method="post" action="/login"><label for="u">User</label><input id="u" name="user">
           <label for="p">Password</label><input id="p" name="pw" type="password"><button>Sign in</button></form>`);
@@ -94,6 +99,38 @@ describeWithPrograms(['chromium'])('browser-use guards (headless Chromium, fake 
     await expect(make().execute({ instruction: `Open my dashboard at ${secretHost}` })).resolves.toMatchObject({ success: true });
     expect(secret.hits.filter((h) => h !== '/favicon.ico')).toEqual(['/status']);
     expect(model.prompts()[1]).toContain('api_key=sk-very-secret');
+  });
+
+  it('opens no pop-up windows (window.open, target=_blank, noopener), so none can reach a local address', async () => {
+    model.fake.script.chat(
+      act({ action: 'navigate', url: `${shop.url}/popups` }),
+      act({ action: 'click', index: 1 }),
+      act({ action: 'click', index: 2 }),
+      act({ action: 'click', index: 3 }),
+      act({ action: 'done', result: 'clicked all' }),
+    );
+    const result = await make().execute({ instruction: 'press every button on the page' }, { onProgress });
+    expect(result.success).toBe(true);
+    const sent = model.prompts();
+    expect(sent[2]).toContain('opened='); // the click ran (the opener may still get a window object)
+    expect(sent[4]).toContain('noopener tried');
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // a pop-up would load by now
+    expect(secret.hits).toEqual([]);
+  });
+
+  it('lets only the user\'s own words name a local host, not a model-written instruction', async () => {
+    const secretHost = new URL(secret.url).host;
+    model.fake.script.chat(act({ action: 'navigate', url: `${secretHost}/status` }), act({ action: 'fail', reason: 'blocked' }));
+    const planned = await make().execute({ instruction: `Open the dashboard at ${secretHost}`, userRequest: 'Check how my shop is doing' });
+    expect(planned).toMatchObject({ success: false, error: 'blocked' });
+    expect(model.prompts()[1]).toContain(`blocked: ${secretHost} is a local address the user did not ask for`);
+    expect(secret.hits).toEqual([]);
+
+    model.fake.clearRequests();
+    model.fake.script.chat(act({ action: 'navigate', url: `${secretHost}/status` }), act({ action: 'done', result: 'read it' }));
+    const asked = await make().execute({ instruction: 'Open the dashboard', userRequest: `Check my dashboard at ${secretHost}` });
+    expect(asked.success).toBe(true);
+    expect(secret.hits.filter((h) => h !== '/favicon.ico')).toEqual(['/status']);
   });
 
   it('answers page dialogs itself (alert accepted, confirm and prompt dismissed), at most five recorded per step', async () => {
@@ -168,12 +205,12 @@ describeWithPrograms(['chromium'])('browser-use guards (headless Chromium, fake 
     expect(browser.openContexts).toBe(0);
   });
 
-  (process.getuid?.() === 0 ? it : it.skip)('retries a launch that fails for the sandbox without it (as root)', async () => {
+  (process.getuid?.() === 0 ? it : it.skip)('does not drop the sandbox silently: a launch that needs --no-sandbox fails with the hint (as root)', async () => {
     const session = new BrowserSession({ executablePath: () => findProgram('chromium'), headless: true, idleCloseMs: 60_000, launchTimeoutMs: 30_000, protocolTimeoutMs: 30_000, noSandbox: false });
-    const context = await session.openContext();
-    expect(session.browserPid()).toBeGreaterThan(0);
-    await session.release(context);
-    await session.close();
+    await expect(session.openContext()).rejects.toThrow(SANDBOX_HINT);
+    expect(SANDBOX_HINT).toContain('NEKO_CHROMIUM_NO_SANDBOX=1');
     expect(session.browserPid()).toBeUndefined();
+    expect(session.openContexts).toBe(0);
+    await session.close();
   });
 });

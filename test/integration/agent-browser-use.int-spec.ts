@@ -1,6 +1,6 @@
 import type { ChannelProgress } from '../../src/agent/adapters/agent-channel.port';
 import { BrowserUseAdapter, type BrowserUseOptions } from '../../src/agent/adapters/browser/browser-use.adapter';
-import { UNTRUSTED_CLOSE, UNTRUSTED_OPEN } from '../../src/agent/adapters/browser/browser-use.prompts';
+import { UNTRUSTED_CLOSE, UNTRUSTED_OPEN } from '../../src/agent/llm/untrusted-text.util';
 import { waitFor } from '../support/free-port';
 import { describeWithPrograms } from '../support/system-deps';
 import { act, alive, startModel, startShop, type ModelFixture, type Shop } from './agent-browser.fixture';

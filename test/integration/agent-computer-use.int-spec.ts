@@ -231,9 +231,19 @@ describeWithPrograms(['Xvfb', 'chromium'])('computer use on Xvfb + Chromium', ()
       reply({ thought: 'focus the input', actions: [clickAt(where!.text), { type: 'key', key: 'ctrl+a' }, { type: 'type', text }] }),
       reply({ done: { success: true, result: 'typed' } }),
     );
-    const result = await adapter.execute({ instruction: `type "${text}"` });
+    const progress: ChannelProgress[] = [];
+    // A listener that throws must not fail the task.
+    const onProgress = (p: ChannelProgress) => {
+      progress.push(p);
+      throw new Error('listener broke');
+    };
+    const result = await adapter.execute({ instruction: `type "${text}"` }, { onProgress });
     expect(result.success).toBe(true);
     await waitFor(() => events.some((e) => e.path === '/typed' && e.body.value === text), `the page to receive "${text}"`);
+    // The typed text stays in the model's own history, never in progress (the task's action log).
+    expect(progress.filter((p) => p.stage === 'action').map((p) => p.message)).toContain(`type ${text.length} characters`);
+    expect(JSON.stringify(progress)).not.toContain('Hello, NEKO');
+    expect(JSON.stringify(chatRequests()[1]?.body?.messages)).toContain('type \\"Hello, NEKO!');
   });
 
   it('stops at the step limit', async () => {

@@ -77,6 +77,34 @@ async function startHttpMcp(): Promise<{ base: string; http: Server; close: () =
   return { base: `http://127.0.0.1:${port}`, http, close };
 }
 
+/** An HTTP endpoint that never answers (/hang) and an MCP server without tools (/notools), counting its `initialize` requests. */
+async function startAwkwardMcp(): Promise<{ base: string; initializes: () => number; close: () => Promise<void> }> {
+  let initializes = 0;
+  const http = createServer((req, res) => {
+    if (req.url === '/hang') return; // never answers
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const run = async () => {
+        if (req.method !== 'POST') return void res.writeHead(405).end();
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as { method?: string } | null;
+        if (body?.method === 'initialize') initializes++;
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+        await new McpServer({ name: 'neko-no-tools', version: '1.0.0' }).connect(transport);
+        await transport.handleRequest(req, res, body);
+      };
+      run().catch(() => res.writeHead(500).end());
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  const close = async () => {
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
+  return { base: `http://127.0.0.1:${port}`, initializes: () => initializes, close };
+}
+
 describe('MCP channel adapter (real MCP servers from mcp.json)', () => {
   let work: string;
   let serverJs: string;
@@ -239,6 +267,40 @@ describe('MCP channel adapter (real MCP servers from mcp.json)', () => {
       await adapter.onModuleDestroy();
     } finally {
       await remote.close();
+    }
+  });
+
+  it('keeps a server whose tool listing fails in its cool-down instead of restarting it on every describe', async () => {
+    const remote = await startAwkwardMcp();
+    try {
+      writeConfig({ empty: { url: `${remote.base}/notools`, type: 'streamable-http' } });
+      adapter = new McpClientAdapter(dataRoot, { retryCooldownMs: 60_000, connectTimeoutMs: 3000 });
+      const first = await adapter.describe();
+      expect(first.problems).toEqual([{ source: 'empty', error: expect.stringContaining('server "empty" could not list its tools') as string }]);
+      const second = await adapter.describe();
+      expect(second.problems[0]?.error).toContain('could not list its tools');
+      await expect(adapter.readiness()).resolves.toEqual({ ready: false, reason: 'AGENT_MCP_UNREACHABLE' });
+      expect(remote.initializes()).toBe(1);
+      await adapter.onModuleDestroy();
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('bounds the connect step by the call deadline and stops waiting for it on cancel', async () => {
+    const remote = await startAwkwardMcp();
+    try {
+      writeConfig({ stuck: { url: `${remote.base}/hang`, type: 'streamable-http' } });
+      adapter = new McpClientAdapter(dataRoot, { connectTimeoutMs: 20_000 });
+      await expect(adapter.execute({ action: 'stuck/anything', timeoutMs: 300 })).resolves.toMatchObject({ success: false, error: 'timed out after 300 ms' });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 150);
+      const started = Date.now();
+      const cancelled = await adapter.execute({ action: 'stuck/anything', timeoutMs: Number.NaN }, { signal: controller.signal });
+      expect(cancelled).toMatchObject({ success: false, error: 'cancelled' });
+      expect(Date.now() - started).toBeLessThan(10_000); // the connect alone would wait 20 s
+    } finally {
+      await remote.close(); // the background connect then fails at once
     }
   });
 });

@@ -60,8 +60,14 @@ export interface ChannelRequest {
   action?: string;
   /** Arguments of the action (MCP tool arguments). */
   args?: Record<string, unknown>;
-  /** Free-text instruction (computer use / browser use). */
+  /** Free-text instruction (computer use / browser use); may be written by a model. */
   instruction?: string;
+  /**
+   * The user's own words that led to this task (the latest user message, or the HTTP caller's
+   * instruction). Only this is trusted to name local hosts the browser may open; model-written
+   * instructions (planner steps fed by web pages) are not.
+   */
+  userRequest?: string;
   /** Upper bound for the whole execution; adapters apply their own default when absent. */
   timeoutMs?: number;
 }

@@ -3,10 +3,10 @@
  * outcome text the model reads in the next step, so it can try something else.
  */
 import type { ElementHandle, HTTPRequest, Page } from 'puppeteer-core';
+import { sleep } from '../../llm/abort.util';
 import { boundText } from '../agent-channel.port';
 import { checkUrl, type BrowserAction } from './browser-action.parser';
 import type { NavigationGuard } from './browser-navigation.guard';
-import { delay } from './browser-task.util';
 import { elementLabel, indexSelector, pageText, type PageSnapshot } from './page.snapshot';
 
 export interface ActionEnvironment {
@@ -217,7 +217,7 @@ async function withNavigation(env: ActionEnvironment, act: () => Promise<void>):
   const before = page.url();
   try {
     await act();
-    const early = await Promise.race([navigation, ended, delay(SETTLE_MS).then(() => undefined)]);
+    const early = await Promise.race([navigation, ended, sleep(SETTLE_MS, stop.signal).then(() => undefined, () => undefined)]);
     let navigated = early === true;
     if (early === undefined && requested) navigated = await Promise.race([navigation, ended]);
     stop.abort();

@@ -2,6 +2,8 @@
  * The action vocabulary of the browser-use model and a strict reader of its JSON replies. A reply
  * that does not fit is not fatal: the error text goes back to the model as the outcome of its step.
  */
+import { isPlainObject } from '../../../shared/data/json-edit';
+import { readText } from '../../llm/json-reply.util';
 
 export type BrowserAction =
   | { readonly action: 'navigate'; readonly url: string }
@@ -24,8 +26,8 @@ export type ParsedReply = { readonly ok: true; readonly actions: BrowserAction[]
 export function parseActionReply(reply: unknown): ParsedReply {
   let items: unknown[];
   if (Array.isArray(reply)) items = reply;
-  else if (isRecord(reply) && Array.isArray(reply.actions)) items = reply.actions;
-  else if (isRecord(reply)) items = [reply];
+  else if (isPlainObject(reply) && Array.isArray(reply.actions)) items = reply.actions;
+  else if (isPlainObject(reply)) items = [reply];
   else return { ok: false, error: 'the reply must be a JSON object like {"action": "click", "index": 3}' };
   if (items.length === 0) return { ok: false, error: 'the reply held no action' };
   const actions: BrowserAction[] = [];
@@ -40,11 +42,11 @@ export function parseActionReply(reply: unknown): ParsedReply {
 
 /** One action, or the reason it is invalid. */
 export function parseAction(item: unknown): BrowserAction | string {
-  if (!isRecord(item)) return 'each action must be a JSON object';
+  if (!isPlainObject(item)) return 'each action must be a JSON object';
   const name = typeof item.action === 'string' ? item.action.trim().toLowerCase() : '';
   switch (name) {
     case 'navigate': {
-      const url = str(item.url);
+      const url = readText(item.url);
       if (!url) return 'navigate needs "url"';
       if (url.length > ACTION_LIMITS.url) return `the url is longer than ${ACTION_LIMITS.url} characters`;
       return { action: 'navigate', url };
@@ -58,22 +60,22 @@ export function parseAction(item: unknown): BrowserAction | string {
       return withIndex(name, item, (index) => ({ action: 'type', index, text, submit: item.submit === true }));
     }
     case 'select': {
-      const value = str(item.value ?? item.option);
+      const value = readText(item.value ?? item.option);
       if (!value) return 'select needs "value" (an option value or its visible text)';
       return withIndex(name, item, (index) => ({ action: 'select', index, value: value.slice(0, ACTION_LIMITS.value) }));
     }
     case 'scroll':
-      return { action: 'scroll', direction: str(item.direction).toLowerCase() === 'up' ? 'up' : 'down' };
+      return { action: 'scroll', direction: readText(item.direction).toLowerCase() === 'up' ? 'up' : 'down' };
     case 'extract': {
-      const text = str(item.text);
+      const text = readText(item.text);
       return text ? { action: 'extract', text: text.slice(0, ACTION_LIMITS.result) } : { action: 'extract' };
     }
     case 'back':
       return { action: 'back' };
     case 'done':
-      return { action: 'done', result: str(item.result ?? item.text).slice(0, ACTION_LIMITS.result), success: item.success !== false };
+      return { action: 'done', result: readText(item.result ?? item.text).slice(0, ACTION_LIMITS.result), success: item.success !== false };
     case 'fail':
-      return { action: 'fail', reason: str(item.reason ?? item.result).slice(0, ACTION_LIMITS.result) || 'the model gave up' };
+      return { action: 'fail', reason: readText(item.reason ?? item.result).slice(0, ACTION_LIMITS.result) || 'the model gave up' };
     default:
       return `unknown action "${name.slice(0, 40)}"; use one of ${ACTION_NAMES.join(', ')}`;
   }
@@ -103,15 +105,7 @@ export function checkUrl(raw: string, allowFileUrls: boolean): { url: string } |
 
 function withIndex(name: string, item: Record<string, unknown>, make: (index: number) => BrowserAction): BrowserAction | string {
   const raw = item.index ?? item.element;
-  const index = typeof raw === 'number' ? raw : Number(str(raw).replace(/[[\]\s]/g, '') || NaN);
+  const index = typeof raw === 'number' ? raw : Number(readText(raw).replace(/[[\]\s]/g, '') || NaN);
   if (!Number.isInteger(index) || index < 1 || index > 1_000_000) return `${name} needs "index": the number of an element in the snapshot`;
   return make(index);
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

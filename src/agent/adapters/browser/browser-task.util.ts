@@ -1,10 +1,9 @@
 /**
- * Small pieces of the browser-use task loop: bounded timeouts, abortable waits, the progress
- * reporter and the result texts.
+ * Small pieces of the browser-use task loop: bounded timeouts, abortable waits and the result texts.
  */
 import { clampTimeoutMs } from '../../../shared/llm/chat-completion.port';
 import { untilAborted } from '../../llm/abort.util';
-import { boundText, RESULT_LIMITS, type ChannelExecuteOptions, type ChannelProgress, type ChannelResult } from '../agent-channel.port';
+import { boundText, RESULT_LIMITS, type ChannelResult } from '../agent-channel.port';
 import type { BrowserAction } from './browser-action.parser';
 import type { StepRecord } from './browser-use.prompts';
 
@@ -30,21 +29,6 @@ export interface RunState {
 /** Gives up on `promise` with Aborted as soon as `signal` fires (the shared helper, our error type). */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return untilAborted(promise, signal, () => new Aborted());
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A listener that throws must not end the task; messages are bounded. */
-export function progressReporter(onProgress: ChannelExecuteOptions['onProgress']): (p: ChannelProgress) => void {
-  return (p) => {
-    try {
-      onProgress?.({ ...p, ...(p.message !== undefined ? { message: boundText(p.message, 200) } : {}) });
-    } catch {
-      // ignored on purpose
-    }
-  };
 }
 
 export function finish(action: Extract<BrowserAction, { action: 'done' } | { action: 'fail' }>, state: RunState): ChannelResult {

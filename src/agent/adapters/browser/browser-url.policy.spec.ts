@@ -50,6 +50,11 @@ describe('browser host policy', () => {
     await expect(metadata.check('http://169.254.169.254/latest/meta-data')).resolves.toMatch(/never opens/);
     const ours = new HostPolicy({ instruction: 'open 127.0.0.1:48911', lookup: noDns });
     await expect(ours.check('http://127.0.0.1:48911/')).resolves.toMatch(/never opens/);
+
+    // The configured ports replace the defaults (a moved main server is protected at its new port).
+    const moved = new HostPolicy({ instruction: 'open 127.0.0.1:50011 and 127.0.0.1:48911', protectedPorts: [50011], lookup: noDns });
+    await expect(moved.check('http://127.0.0.1:50011/')).resolves.toMatch(/never opens/);
+    await expect(moved.check('http://127.0.0.1:48911/')).resolves.toBeUndefined();
   });
 
   it('honours allowedPrivateHosts per host or host:port, and resolves names that point inside', async () => {

@@ -7,7 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
-/** Ports of the N.E.K.O. servers (main, memory, agent, bridges). */
+/** Default ports of the N.E.K.O. servers (main, memory, agent, plugins, bridges); the module passes the configured ones. */
 export const NEKO_PORTS: readonly number[] = [48911, 48912, 48915, 48916, 48961, 48962, 48963];
 
 export type HostClass = 'public' | 'loopback' | 'private' | 'linklocal' | 'metadata';
@@ -84,6 +84,8 @@ export interface HostPolicyOptions {
   /** Extra local hosts the operator allows: `host` (any port) or `host:port`. */
   readonly allowedPrivateHosts?: readonly string[];
   readonly allowFileUrls?: boolean;
+  /** Loopback ports never opened (default NEKO_PORTS). */
+  readonly protectedPorts?: readonly number[];
   readonly lookup?: HostLookup;
 }
 
@@ -91,9 +93,11 @@ export interface HostPolicyOptions {
 export class HostPolicy {
   private readonly resolved = new Map<string, Promise<HostClass>>();
   private readonly allowedText: string;
+  private readonly protectedPorts: ReadonlySet<number>;
 
   constructor(private readonly options: HostPolicyOptions) {
     this.allowedText = (options.allowedPrivateHosts ?? []).join(' ');
+    this.protectedPorts = new Set(options.protectedPorts ?? NEKO_PORTS);
   }
 
   async check(raw: string): Promise<string | undefined> {
@@ -111,7 +115,7 @@ export class HostPolicy {
     const kind = await this.classify(host);
     const shown = url.port ? `${url.hostname}:${url.port}` : url.hostname;
     if (kind === 'public') return undefined;
-    if (kind === 'metadata' || (kind === 'loopback' && NEKO_PORTS.includes(Number(port)))) {
+    if (kind === 'metadata' || (kind === 'loopback' && this.protectedPorts.has(Number(port)))) {
       return `blocked: ${shown} is a local address the browser never opens`;
     }
     if (mentionsHost(this.options.instruction, host, port) || mentionsHost(this.allowedText, host, port)) return undefined;

@@ -13,8 +13,9 @@ import {
 } from '../agent-channel.port';
 import { BrowserSession } from './browser.session';
 import { BrowserTask } from './browser-task.runner';
-import { Aborted, cancelled, clampMs, failure, progressReporter, type RunState } from './browser-task.util';
-import { HostPolicy } from './browser-url.policy';
+import { progressReporter } from '../channel-progress.util';
+import { Aborted, cancelled, clampMs, failure, type RunState } from './browser-task.util';
+import { HostPolicy, NEKO_PORTS } from './browser-url.policy';
 import { CHROMIUM_HINT, locateChromium } from './chromium.locator';
 
 export interface BrowserUseOptions {
@@ -35,6 +36,8 @@ export interface BrowserUseOptions {
   allowedPrivateHosts: readonly string[];
   /** Tasks browsing at once (one browser context each); the others wait. */
   maxConcurrentTasks: number;
+  /** Loopback ports never opened, even when the user names them: N.E.K.O.'s own servers (from the runtime env). */
+  protectedPorts: readonly number[];
 }
 
 export const BROWSER_USE_DEFAULTS: BrowserUseOptions = {
@@ -47,6 +50,7 @@ export const BROWSER_USE_DEFAULTS: BrowserUseOptions = {
   allowFileUrls: false,
   allowedPrivateHosts: [],
   maxConcurrentTasks: 2,
+  protectedPorts: NEKO_PORTS,
 };
 
 /**
@@ -138,7 +142,13 @@ export class BrowserUseAdapter implements AgentChannelAdapter, OnModuleDestroy {
     try {
       context = await this.session.openContext(run.signal);
       if (run.signal.aborted) throw new Aborted();
-      const policy = new HostPolicy({ instruction, allowedPrivateHosts: this.options.allowedPrivateHosts, allowFileUrls: this.options.allowFileUrls });
+      // Local hosts are opened only when the user's own words name them, never a model-written step.
+      const policy = new HostPolicy({
+        instruction: request.userRequest ?? instruction,
+        allowedPrivateHosts: this.options.allowedPrivateHosts,
+        allowFileUrls: this.options.allowFileUrls,
+        protectedPorts: this.options.protectedPorts,
+      });
       const task = new BrowserTask(this.llm, context, { ...this.options, policy }, run.signal, state, progressReporter(options.onProgress));
       return await task.run(instruction);
     } catch (err) {

@@ -5,6 +5,8 @@
  * untrusted-content markers, which a page cannot fake (marker-like text in it is defused).
  */
 import type { ChatCompletionMessage } from '../../llm/agent-llm.port';
+import { untrusted, UNTRUSTED_CLOSE, UNTRUSTED_OPEN } from '../../llm/untrusted-text.util';
+import { ELLIPSIS } from '../../../shared/text/bounded-text.util';
 import { boundText } from '../agent-channel.port';
 import { ACTION_LIMITS } from './browser-action.parser';
 
@@ -12,15 +14,6 @@ export interface StepRecord {
   readonly step: number;
   readonly action: string;
   readonly outcome: string;
-}
-
-export const UNTRUSTED_OPEN = '<<<UNTRUSTED PAGE CONTENT>>>';
-export const UNTRUSTED_CLOSE = '<<<END UNTRUSTED PAGE CONTENT>>>';
-
-/** `text` between the markers; marker-like sequences inside it are broken up. */
-export function untrusted(text: string): string {
-  const defused = text.replace(/<{3,}/g, '‹‹').replace(/>{3,}/g, '››');
-  return `${UNTRUSTED_OPEN}\n${defused}\n${UNTRUSTED_CLOSE}`;
 }
 
 export const PROMPT_LIMITS = { instruction: 2000, history: 15, historyEntry: 300, gathered: 1500, userMessage: 17_000 } as const;
@@ -61,7 +54,8 @@ export function buildStepMessages(input: StepPromptInput): ChatCompletionMessage
   const skipped = input.history.length - recent.length;
   const lines = recent.map((h) => boundText(`${h.step}. ${h.action} -> ${h.outcome}`, PROMPT_LIMITS.historyEntry));
   if (skipped > 0) lines.unshift(`(${skipped} earlier actions not shown)`);
-  const gathered = input.gathered.length ? boundText(input.gathered.join('\n'), PROMPT_LIMITS.gathered) : '';
+  // The newest information matters most (addGathered drops the oldest too): keep the end.
+  const gathered = input.gathered.length ? newest(input.gathered.join('\n'), PROMPT_LIMITS.gathered) : '';
   const sections = [
     `TASK: ${boundText(input.instruction, PROMPT_LIMITS.instruction)}`,
     `STEP: ${input.step} of ${input.maxSteps}`,
@@ -74,4 +68,11 @@ export function buildStepMessages(input: StepPromptInput): ChatCompletionMessage
     { role: 'system', content: BROWSER_SYSTEM_PROMPT },
     { role: 'user', content: boundText(sections.join('\n\n'), PROMPT_LIMITS.userMessage) },
   ];
+}
+
+/** The last `max` code points of `text`, a cut marked with a leading ellipsis. */
+export function newest(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  return points.length <= max ? text : `${ELLIPSIS}${points.slice(points.length - max + 1).join('')}`;
 }

@@ -33,6 +33,14 @@ describe('BrowserSession', () => {
     await session.close();
   });
 
+  it('refuses new contexts after close() instead of launching a browser after shutdown', async () => {
+    let located = 0;
+    const session = new BrowserSession({ executablePath: () => (located++, undefined), headless: true, idleCloseMs: 10, launchTimeoutMs: 1000, protocolTimeoutMs: 1000 });
+    await session.close();
+    await expect(session.openContext()).rejects.toThrow('the browser session is shut down');
+    expect(located).toBe(0);
+  });
+
   it('gives up waiting for a slot when the signal fires', async () => {
     const session = new BrowserSession({ executablePath: () => undefined, headless: true, idleCloseMs: 10, launchTimeoutMs: 1000, protocolTimeoutMs: 1000 });
     const abort = new AbortController();

@@ -2,11 +2,12 @@
  * One headless Chromium shared by all browser-use tasks, launched on first use. Each task gets its
  * own isolated BrowserContext (no cookies or storage leak between tasks, downloads denied), closed
  * when the task ends; at most `maxContexts` at once, the others wait. The browser is closed after an
- * idle period and on shutdown, and relaunched if it crashed.
+ * idle period and relaunched if it crashed; after close() (shutdown) the session refuses new work.
  */
 import { Logger } from '@nestjs/common';
 import type { Browser, BrowserContext } from 'puppeteer-core';
 import { Semaphore } from './browser-context.semaphore';
+import { blockPopups } from './browser-popup.guard';
 
 export interface BrowserSessionOptions {
   /** Resolved at launch time, so a browser installed later is picked up. */
@@ -19,7 +20,7 @@ export interface BrowserSessionOptions {
   readonly protocolTimeoutMs: number;
   /** Contexts (tasks) browsing at once (default 2). */
   readonly maxContexts?: number;
-  /** Default: as root or with NEKO_CHROMIUM_NO_SANDBOX=1 (a failing sandboxed launch is retried without). */
+  /** Default: as root or with NEKO_CHROMIUM_NO_SANDBOX=1; otherwise a sandbox that cannot start is an error. */
   readonly noSandbox?: boolean;
 }
 
@@ -47,6 +48,10 @@ export function sandboxDisabledByDefault(uid: number | undefined, env: NodeJS.Pr
   return uid === 0 || env.NEKO_CHROMIUM_NO_SANDBOX?.trim() === '1';
 }
 
+/** What to tell the user when Chromium cannot start its sandbox (we never drop it silently). */
+export const SANDBOX_HINT =
+  'Chromium could not start its sandbox. If this system cannot give Chromium a sandbox (e.g. user namespaces are disabled), set NEKO_CHROMIUM_NO_SANDBOX=1';
+
 /** The launch errors that mean "the sandbox cannot work here". */
 export function isSandboxError(err: unknown): boolean {
   return /No usable sandbox|Running as root without --no-sandbox/i.test(String(err instanceof Error ? err.message : err));
@@ -65,7 +70,8 @@ export class BrowserSession {
   private readonly leases = new Map<BrowserContext, () => void>();
   private waiting = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private noSandbox: boolean;
+  private readonly noSandbox: boolean;
+  private closed = false;
 
   constructor(private readonly options: BrowserSessionOptions) {
     this.slots = new Semaphore(options.maxContexts ?? 2);
@@ -74,12 +80,14 @@ export class BrowserSession {
 
   /** A fresh isolated context once a slot is free; pass it to release() when the task ends. */
   async openContext(signal?: AbortSignal): Promise<BrowserContext> {
+    if (this.closed) throw new Error('the browser session is shut down');
     this.cancelIdle();
     this.waiting++;
     let release: (() => void) | undefined;
     try {
       release = await this.slots.acquire(signal);
       const launched = await this.ensureBrowser();
+      if (this.closed) throw new Error('the browser session is shut down');
       if (signal?.aborted) throw new Error('aborted while opening a browser context');
       const context = await launched.browser.createBrowserContext({ downloadBehavior: { policy: 'deny' } });
       launched.contexts.add(context);
@@ -110,8 +118,14 @@ export class BrowserSession {
     return this.current?.browser.connected ? this.current.browser.process()?.pid : undefined;
   }
 
-  /** Closes every context and the browser; a browser that does not quit in 5 s is killed. */
+  /** Shutdown: closes every context and the browser (killed if it does not quit in 5 s); no new contexts after. */
   async close(): Promise<void> {
+    this.closed = true;
+    await this.stopBrowser();
+  }
+
+  /** Closes the browser (idle or shutdown); a later openContext launches a new one unless closed. */
+  private async stopBrowser(): Promise<void> {
     this.cancelIdle();
     const pending = this.launching;
     this.launching = undefined;
@@ -135,6 +149,7 @@ export class BrowserSession {
   private async ensureBrowser(): Promise<Launched> {
     if (this.current?.browser.connected) return this.current;
     this.current = undefined;
+    if (this.closed) throw new Error('the browser session is shut down');
     this.launching ??= this.launch().finally(() => {
       this.launching = undefined;
     });
@@ -149,9 +164,15 @@ export class BrowserSession {
       browser = await this.start(executablePath);
     } catch (err) {
       if (this.noSandbox || !isSandboxError(err)) throw err;
-      this.logger.warn('Chromium could not start its sandbox here; starting it without (--no-sandbox)');
-      this.noSandbox = true;
-      browser = await this.start(executablePath);
+      // Running without the sandbox is the user's decision, not ours.
+      this.logger.warn(SANDBOX_HINT);
+      throw new Error(SANDBOX_HINT, { cause: err });
+    }
+    try {
+      await blockPopups(browser);
+    } catch (err) {
+      kill(browser);
+      throw new Error(`the browser could not be guarded against pop-ups: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const launched: Launched = { browser, contexts: new Set() };
     // State belongs to this browser instance: an old browser going away must not touch a newer one.
@@ -191,7 +212,7 @@ export class BrowserSession {
     if (this.leases.size > 0 || this.waiting > 0 || !this.current) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.leases.size === 0 && this.waiting === 0) void this.close();
+      if (this.leases.size === 0 && this.waiting === 0) void this.stopBrowser();
     }, this.options.idleCloseMs);
     this.idleTimer.unref();
   }

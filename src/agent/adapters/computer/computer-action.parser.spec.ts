@@ -54,6 +54,8 @@ describe('parseComputerStep', () => {
     expect(linux.problems).toEqual(
       ['control+alt+delete', 'control+alt+backspace', 'control+alt+f2', 'command+l'].map((c) => `key ${c} is refused (it would lock, log out or leave the desktop)`),
     );
+    // ctrl+alt+l locks the screen on XFCE, Cinnamon and KDE.
+    expect(keys('linux', 'ctrl+alt+l', 'alt+l').problems).toEqual(['key control+alt+l is refused (it would lock, log out or leave the desktop)']);
     // On macOS cmd+L is the address bar; the lock and log-out shortcuts are different.
     const mac = keys('darwin', 'cmd+l', 'ctrl+cmd+q', 'cmd+shift+q');
     expect(mac.actions).toEqual([{ type: 'key', key: 'l', modifiers: ['command'] }]);

@@ -3,6 +3,7 @@
  * `{"thought", "actions": [...], "done"?: {"success", "result"}}`. Tolerant of what models do in
  * practice (a single action object, numbers as strings, `ctrl+c` keys); bounded in count and size.
  */
+import { isPlainObject } from '../../../shared/data/json-edit';
 import type { MouseButton } from './desktop.driver';
 
 export const COMPUTER_LIMITS = { maxActions: 5, maxText: 2000, maxThought: 1000, maxResult: 1500, maxWaitSeconds: 5, maxScroll: 20 } as const;
@@ -48,7 +49,8 @@ function refusedCombo(key: string, modifiers: readonly string[], platform: NodeJ
   const has = (...names: string[]) => names.every((n) => modifiers.includes(n));
   const combo = [...modifiers, key].join('+');
   const refused =
-    (has('control', 'alt') && (key === 'delete' || key === 'backspace' || /^f\d+$/.test(key))) ||
+    // ctrl+alt+l locks the screen on XFCE, Cinnamon and KDE.
+    (has('control', 'alt') && (key === 'delete' || key === 'backspace' || key === 'l' || /^f\d+$/.test(key))) ||
     (platform === 'darwin' ? key === 'q' && (has('control', 'command') || has('shift', 'command')) : key === 'l' && has('command'));
   return refused ? `key ${combo} is refused (it would lock, log out or leave the desktop)` : undefined;
 }
@@ -61,12 +63,12 @@ export function toPixel(normalised: number, size: number): number {
 /** The step, or why the reply is unusable (no actions and not done, or not an object at all). */
 export function parseComputerStep(reply: unknown, platform: NodeJS.Platform = process.platform): ComputerStep | { error: string } {
   const value = typeof reply === 'string' ? tryJson(reply) : reply;
-  if (!isRecord(value)) return { error: 'the reply is not a JSON object' };
+  if (!isPlainObject(value)) return { error: 'the reply is not a JSON object' };
   const problems: string[] = [];
   let raw: unknown[] = [];
   if (Array.isArray(value.actions)) raw = value.actions;
-  else if (isRecord(value.actions)) raw = [value.actions];
-  else if (isRecord(value.action)) raw = [value.action];
+  else if (isPlainObject(value.actions)) raw = [value.actions];
+  else if (isPlainObject(value.action)) raw = [value.action];
   else if (typeof value.type === 'string') raw = [value];
   if (raw.length > COMPUTER_LIMITS.maxActions) {
     problems.push(`only the first ${COMPUTER_LIMITS.maxActions} actions were run`);
@@ -87,7 +89,7 @@ export function parseComputerStep(reply: unknown, platform: NodeJS.Platform = pr
 }
 
 function parseAction(item: unknown, platform: NodeJS.Platform): ComputerAction | string {
-  if (!isRecord(item)) return 'an action is not an object';
+  if (!isPlainObject(item)) return 'an action is not an object';
   const type = typeof item.type === 'string' ? item.type.toLowerCase() : '';
   if ([item.x, item.y, item.x1, item.y1, item.x2, item.y2, ...pair(item)].some(outOfRange)) return `${type.slice(0, 20)}: ${OUT_OF_RANGE}`;
   const point = coordinates(item);
@@ -151,7 +153,7 @@ function parseKey(item: Record<string, unknown>, platform: NodeJS.Platform): Com
 
 function parseDone(value: unknown): ComputerStep['done'] {
   if (value === true) return { success: true, result: '' };
-  if (!isRecord(value)) return undefined;
+  if (!isPlainObject(value)) return undefined;
   const success = value.success !== false && value.success !== 'false';
   const result = typeof value.result === 'string' ? value.result.slice(0, COMPUTER_LIMITS.maxResult) : '';
   return { success, result };
@@ -199,8 +201,4 @@ function tryJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

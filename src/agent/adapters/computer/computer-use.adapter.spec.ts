@@ -1,7 +1,8 @@
 import type { AgentLlmPort } from '../../llm/agent-llm.port';
+import { CHANNEL_REASON } from '../agent-channel.port';
 import { captureMismatch, pixelMap } from './computer-action.executor';
 import { ComputerUseAdapter } from './computer-use.adapter';
-import { DRIVER_UNAVAILABLE, loadRobotDriver } from './desktop.driver';
+import { loadRobotDriver } from './desktop.driver';
 
 /** Readiness and early failures never reach the model: this port fails the test if it is called. */
 const unusedLlm: AgentLlmPort = {
@@ -45,17 +46,17 @@ describe('ComputerUseAdapter without a desktop', () => {
 
 describe('loadRobotDriver without a usable display', () => {
   it('needs DISPLAY on Linux', async () => {
-    await expect(loadRobotDriver({}, 'linux')).resolves.toEqual({ reason: DRIVER_UNAVAILABLE, message: 'DISPLAY is not set (no X server to drive)' });
+    await expect(loadRobotDriver({}, 'linux')).resolves.toEqual({ reason: CHANNEL_REASON.desktopNotAvailable, message: 'DISPLAY is not set (no X server to drive)' });
   });
 
   it('checks that a local X server socket exists', async () => {
-    await expect(loadRobotDriver({ DISPLAY: ':179' }, 'linux')).resolves.toEqual({ reason: DRIVER_UNAVAILABLE, message: 'no X server socket for DISPLAY :179' });
+    await expect(loadRobotDriver({ DISPLAY: ':179' }, 'linux')).resolves.toEqual({ reason: CHANNEL_REASON.desktopNotAvailable, message: 'no X server socket for DISPLAY :179' });
   });
 
   it('probes other displays in a child process instead of crashing this one', async () => {
     const load = await loadRobotDriver({ PATH: process.env.PATH, DISPLAY: 'unix:179' }, 'linux');
     expect(load.driver).toBeUndefined();
-    expect(load.reason).toBe(DRIVER_UNAVAILABLE);
+    expect(load.reason).toBe(CHANNEL_REASON.desktopNotAvailable);
     expect(load.message).toMatch(/^cannot open X display unix:179 \(/);
   });
 });

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { clampTimeoutMs } from '../../../shared/llm/chat-completion.port';
 import { sleep, untilAborted } from '../../llm/abort.util';
 import { AgentLlmError, type AgentLlmPort } from '../../llm/agent-llm.port';
+import { AgentReason } from '../../tasks/agent-status.snapshot';
 import {
   boundText,
   CHANNEL_REASON,
@@ -14,6 +15,7 @@ import {
   type ChannelRequest,
   type ChannelResult,
 } from '../agent-channel.port';
+import { progressReporter, type ProgressReport } from '../channel-progress.util';
 import { captureMismatch, performAction, pixelMap } from './computer-action.executor';
 import { parseComputerStep } from './computer-action.parser';
 import { computerUseMessages, describeAction, type StepRecord } from './computer-use.prompts';
@@ -54,8 +56,6 @@ const MAX_TASK_MS = 60 * 60_000;
 const MAX_INSTRUCTION = 2000;
 const DRIVER_RETRY_MS = 30_000;
 
-type Progress = NonNullable<ChannelExecuteOptions['onProgress']>;
-
 /**
  * Computer-use channel (spec §8.7): screenshot → one agent-tier vision call → up to 5 actions on the
  * real desktop → settle, until the model says done, the step limit, the deadline or a cancel.
@@ -83,8 +83,12 @@ export class ComputerUseAdapter implements AgentChannelAdapter {
     if (!load.driver) return { ready: false, reason: load.reason ?? CHANNEL_REASON.desktopNotAvailable };
     // The display may have gone since the load.
     if (!(await this.displayAnswers(load.driver))) return { ready: false, reason: CHANNEL_REASON.desktopNotAvailable };
-    const llm = await this.llm.readiness('agent');
-    return { ready: llm.ready, reason: llm.reason };
+    try {
+      const llm = await this.llm.readiness('agent');
+      return { ready: llm.ready, reason: llm.ready ? '' : llm.reason };
+    } catch {
+      return { ready: false, reason: AgentReason.LlmUnreachable };
+    }
   }
 
   async describe(): Promise<ChannelDescription> {
@@ -122,7 +126,7 @@ export class ComputerUseAdapter implements AgentChannelAdapter {
     try {
       const load = await this.driver();
       if (!load.driver) return failure(`computer use unavailable: ${load.message ?? load.reason}`);
-      return await this.run(instruction, load.driver, abort.signal, options.onProgress ?? (() => undefined));
+      return await this.run(instruction, load.driver, abort.signal, progressReporter(options.onProgress));
     } catch (err) {
       if (err instanceof DisplayLostError) this.forget(err);
       return failure(`computer use failed: ${errorText(err)}`);
@@ -133,7 +137,7 @@ export class ComputerUseAdapter implements AgentChannelAdapter {
     }
   }
 
-  private async run(instruction: string, driver: DesktopDriver, signal: AbortSignal, onProgress: Progress): Promise<ChannelResult> {
+  private async run(instruction: string, driver: DesktopDriver, signal: AbortSignal, onProgress: ProgressReport): Promise<ChannelResult> {
     const { maxSteps, historySteps } = this.options;
     const encoder = new ScreenshotEncoder({ budgetBytes: this.options.jpegBudgetBytes, maxSide: this.options.maxImageSide });
     const history: StepRecord[] = [];
@@ -167,27 +171,33 @@ export class ComputerUseAdapter implements AgentChannelAdapter {
       const parsed = parseComputerStep(reply);
       if ('error' in parsed) {
         if (++unparsable >= 2) return failure("the model's replies could not be understood", log(history));
-        history.push({ step, thought: '', outcomes: [], notes: [`your reply was not understood (${parsed.error}); answer with the JSON object`] });
+        history.push({ step, thought: '', outcomes: [], logged: [], notes: [`your reply was not understood (${parsed.error}); answer with the JSON object`] });
         continue;
       }
       unparsable = 0;
-      const record: StepRecord = { step, thought: parsed.thought, outcomes: [], notes: parsed.problems };
+      const record: StepRecord = { step, thought: parsed.thought, outcomes: [], logged: [], notes: parsed.problems };
       history.push(record);
       // The model call took seconds: the display may have gone meanwhile.
       if (parsed.actions.length) await driver.check();
       const px = pixelMap(screen);
       for (const action of parsed.actions) {
         if (signal.aborted) return stopped();
+        // Typed text may be personal: only the model's own history keeps it.
         const text = describeAction(action, px);
-        onProgress({ stage: 'action', message: boundText(text, 200) });
+        const told = describeAction(action, px, true);
+        onProgress({ stage: 'action', message: text });
         this.logger.log(`step ${step}: ${text}`);
+        const outcome = (end: string) => {
+          record.outcomes.push(`${told} → ${end}`);
+          record.logged.push(`${text} → ${end}`);
+        };
         try {
           await performAction(driver, action, px, signal);
-          record.outcomes.push(`${text} → ok`);
+          outcome('ok');
         } catch (err) {
           if (signal.aborted) return stopped();
           if (err instanceof DisplayLostError) throw err;
-          record.outcomes.push(`${text} → failed: ${errorText(err)}`);
+          outcome(`failed: ${errorText(err)}`);
         }
       }
       if (parsed.done) {
@@ -236,7 +246,7 @@ function failure(error: string, detail = ''): ChannelResult {
 
 /** What was done, for the failure detail: the last steps' thoughts and actions. */
 function log(history: readonly StepRecord[]): string {
-  const lines = history.slice(-5).map((r) => `step ${r.step}: ${[r.thought, ...r.outcomes].filter(Boolean).join('; ')}`);
+  const lines = history.slice(-5).map((r) => `step ${r.step}: ${[r.thought, ...r.logged].filter(Boolean).join('; ')}`);
   return history.length ? `${history.length} steps. ${lines.join(' | ')}` : '';
 }
 

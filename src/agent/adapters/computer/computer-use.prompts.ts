@@ -2,6 +2,7 @@
  * Prompts of the computer-use loop (spec §8.7): one vision-language call per step that sees the
  * task, short notes on the last steps and the current screenshot, and answers one JSON object.
  */
+import { boundLine, codePointLength } from '../../../shared/text/bounded-text.util';
 import type { ChatCompletionMessage } from '../../llm/agent-llm.port';
 import { COMPUTER_LIMITS, type ComputerAction } from './computer-action.parser';
 
@@ -44,8 +45,10 @@ Safety:
 export interface StepRecord {
   step: number;
   thought: string;
-  /** One line per action: `click (512, 300) → ok`. */
+  /** One line per action: `click (512, 300) → ok`; typed text included (only the model sees these). */
   outcomes: string[];
+  /** The same lines without typed text, for logs and the failure detail. */
+  logged: string[];
   /** Notes such as dropped actions or an unreadable reply. */
   notes: string[];
 }
@@ -65,8 +68,8 @@ export function computerUseMessages(input: {
   if (input.history.length) {
     lines.push('', input.earlierSteps ? `Previous steps (the ${input.earlierSteps} before these are omitted):` : 'Previous steps:');
     for (const record of input.history) {
-      lines.push(`Step ${record.step}: ${cut(record.thought) || '(no thought)'}`);
-      for (const line of [...record.outcomes, ...record.notes]) lines.push(`  - ${cut(line)}`);
+      lines.push(`Step ${record.step}: ${boundLine(record.thought, MAX_NOTE_CHARS) || '(no thought)'}`);
+      for (const line of [...record.outcomes, ...record.notes]) lines.push(`  - ${boundLine(line, MAX_NOTE_CHARS)}`);
     }
   }
   // No pixel size here: it invites answers in image pixels instead of the 0–999 scale.
@@ -83,8 +86,11 @@ export function computerUseMessages(input: {
   ];
 }
 
-/** `click (512, 300)` with pixel coordinates, for progress messages and the history. */
-export function describeAction(action: ComputerAction, px: (x: number, y: number) => [number, number]): string {
+/**
+ * `click (512, 300)` with pixel coordinates, for progress, logs and the history. Typed text (it may be
+ * personal data) is shown only with `revealText`, which is for the model's own history.
+ */
+export function describeAction(action: ComputerAction, px: (x: number, y: number) => [number, number], revealText = false): string {
   switch (action.type) {
     case 'click': {
       const [x, y] = px(action.x, action.y);
@@ -96,7 +102,8 @@ export function describeAction(action: ComputerAction, px: (x: number, y: number
     case 'drag':
       return `drag (${px(action.x1, action.y1).join(', ')}) → (${px(action.x2, action.y2).join(', ')})`;
     case 'type':
-      return `type "${cut(action.text, 80)}"`;
+      if (revealText) return `type "${boundLine(action.text, 80)}"`;
+      return `type ${codePointLength(action.text)} character${codePointLength(action.text) === 1 ? '' : 's'}`;
     case 'key':
       return `key ${[...action.modifiers, action.key].join('+')}`;
     case 'scroll':
@@ -104,9 +111,4 @@ export function describeAction(action: ComputerAction, px: (x: number, y: number
     case 'wait':
       return `wait ${action.seconds} s`;
   }
-}
-
-function cut(text: string, max = MAX_NOTE_CHARS): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

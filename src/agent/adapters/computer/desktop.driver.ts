@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
+import { CHANNEL_REASON } from '../agent-channel.port';
 
 export type MouseButton = 'left' | 'right' | 'middle';
 
@@ -60,7 +61,6 @@ export interface DriverLoad {
   readonly message?: string;
 }
 
-export const DRIVER_UNAVAILABLE = 'AGENT_PYAUTOGUI_NOT_INSTALLED';
 const PROBE_TIMEOUT_MS = 5_000;
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -127,7 +127,7 @@ function localSocket(display: string): string | undefined {
 }
 
 function unavailable(message: string): DriverLoad {
-  return { reason: DRIVER_UNAVAILABLE, message };
+  return { reason: CHANNEL_REASON.desktopNotAvailable, message };
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
+import { clampTimeoutMs } from '../../../shared/llm/chat-completion.port';
+import { untilAborted } from '../../llm/abort.util';
 import {
   boundText,
   CHANNEL_REASON,
@@ -12,6 +14,7 @@ import {
   type ChannelRequest,
   type ChannelResult,
 } from '../agent-channel.port';
+import { progressReporter } from '../channel-progress.util';
 import { McpConfigSource } from './mcp-config.loader';
 import type { McpConfig, McpServerConfig } from './mcp-config.types';
 import { McpConnectionPool } from './mcp-connection.pool';
@@ -37,6 +40,10 @@ export const MCP_ADAPTER_DEFAULTS: McpAdapterOptions = {
 };
 
 const MAX_TOOL_PAGES = 8;
+/** Longest wait of one tool call (connect included), whatever the request asks. */
+const MAX_CALL_MS = 30 * 60_000;
+/** Progress messages come from the server: bounded. */
+const PROGRESS_CHARS = 300;
 /** JSON-RPC codes of the SDK's ErrorCode (not imported: the SDK loads only with the first server). */
 const REQUEST_TIMEOUT = -32001;
 const CONNECTION_CLOSED = -32000;
@@ -110,20 +117,33 @@ export class McpClientAdapter implements AgentChannelAdapter, OnModuleDestroy {
     const config = await this.loadAndPrune();
     const server = config.servers.find((s) => s.name === serverName);
     if (!server) return failure(action, `no MCP server named "${boundText(serverName, 64)}" in mcp.json`);
-    const timeout = Math.max(1, request.timeoutMs ?? this.options.callTimeoutMs);
+    // One deadline covers connecting and the call; a cancel ends the wait for either at once.
+    const timeout = clampTimeoutMs(request.timeoutMs, this.options.callTimeoutMs, MAX_CALL_MS);
+    const deadline = Date.now() + timeout;
+    const run = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      run.abort();
+    }, timeout);
+    const onAbort = () => run.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const report = progressReporter(options.onProgress, PROGRESS_CHARS);
     try {
-      options.onProgress?.({ stage: 'connecting', message: serverName });
-      const connection = await this.pool.get(server);
-      if (options.signal?.aborted) return failure(action, 'cancelled');
-      options.onProgress?.({ stage: 'calling', message: action });
+      report({ stage: 'connecting', message: serverName });
+      // The pool keeps connecting in the background for later calls; this call stops waiting.
+      const connection = await untilAborted(this.pool.get(server), run.signal);
+      if (run.signal.aborted) throw new Error('aborted');
+      report({ stage: 'calling', message: action });
+      const left = Math.max(1, deadline - Date.now());
       const result = await connection.client.callTool({ name: toolName, arguments: args }, undefined, {
-        signal: options.signal,
-        timeout,
-        maxTotalTimeout: timeout,
+        signal: run.signal,
+        timeout: left,
+        maxTotalTimeout: left,
         onprogress: (p) =>
-          options.onProgress?.({
+          report({
             stage: 'progress',
-            message: p.message,
+            message: typeof p.message === 'string' ? p.message : undefined,
             progress: p.total ? Math.min(1, Math.max(0, p.progress / p.total)) : undefined,
           }),
       });
@@ -136,11 +156,14 @@ export class McpClientAdapter implements AgentChannelAdapter, OnModuleDestroy {
         detail: boundText(text, RESULT_LIMITS.detail),
       };
     } catch (err) {
-      if (options.signal?.aborted) return failure(action, 'cancelled');
+      if (options.signal?.aborted && !timedOut) return failure(action, 'cancelled');
       const code = mcpErrorCode(err);
-      if (code === REQUEST_TIMEOUT) return failure(action, `timed out after ${timeout} ms`);
+      if (timedOut || code === REQUEST_TIMEOUT) return failure(action, `timed out after ${timeout} ms`);
       if (code === undefined || code === CONNECTION_CLOSED) await this.pool.invalidate(serverName);
       return failure(action, (err as Error).message);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -179,8 +202,10 @@ export class McpClientAdapter implements AgentChannelAdapter, OnModuleDestroy {
         if (!cursor) break;
       }
     } catch (err) {
-      await this.pool.invalidate(server.name);
-      throw new Error(`server "${server.name}" could not list its tools: ${(err as Error).message}`, { cause: err });
+      const error = `server "${server.name}" could not list its tools: ${(err as Error).message}`;
+      // Recorded as a failure: the cool-down applies instead of a restart on every describe.
+      await this.pool.invalidate(server.name, error);
+      throw new Error(error, { cause: err });
     }
     this.toolCache.set(server.name, { at: Date.now(), fingerprint, tools });
     return tools;

@@ -33,7 +33,7 @@ interface Slot {
  * `detached` (no process group to signal), so the server's descendants (e.g. the node process `npx` starts)
  * are found through /proc on Linux and signalled with it; elsewhere only the direct child is.
  */
-export const STDIO_STOP = { termAfterMs: 500, killAfterMs: 1_500 } as const;
+const STDIO_STOP = { termAfterMs: 500, killAfterMs: 1_500 } as const;
 
 /** Direct children of every pool still alive: SIGKILLed synchronously if the agent exits without closing them. */
 const liveChildren = new Set<number>();
@@ -134,14 +134,17 @@ export class McpConnectionPool {
     return slot.connecting;
   }
 
-  /** Last connect error of a server, if it is in its cool-down. */
-  failureOf(name: string): string | undefined {
-    return this.slots.get(name)?.failure?.error;
-  }
-
-  /** Forgets a broken connection so the next `get` reconnects. */
-  async invalidate(name: string): Promise<void> {
-    await this.drop(name);
+  /**
+   * Forgets a broken connection so the next `get` reconnects; with `failure` the server is treated
+   * like one that failed to start (no reconnect before the cool-down ends).
+   */
+  async invalidate(name: string, failure?: string): Promise<void> {
+    const slot = this.slots.get(name);
+    if (failure === undefined || !slot) return this.drop(name);
+    slot.failure = { error: failure.slice(0, 1000), at: Date.now() };
+    const connection = slot.connection ?? (await slot.connecting?.catch(() => undefined));
+    if (slot.connection === connection) slot.connection = undefined;
+    if (connection) await closeConnection(connection);
   }
 
   /** Closes every server not in `keep` (servers removed from mcp.json). */
