@@ -18,7 +18,7 @@ const ASK = 'what time is it on the clock tool?';
 const FIRST_REPLY = '好的，我用时钟工具看一下。';
 const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/;
 
-jest.setTimeout(90_000);
+jest.setTimeout(60_000);
 
 /** Main, memory and agent in this process over real HTTP and ZeroMQ; the agent runs a real stdio MCP server. */
 describe('chat → agent → MCP tool → the character says the result (issue 6 e2e)', () => {
@@ -60,27 +60,22 @@ describe('chat → agent → MCP tool → the character says the result (issue 6
 
     // Switch the agent on through main, as the UI does.
     expect((await h.request('POST', '/api/agent/admin/control', { json: { action: 'enable_analyzer' } })).json).toMatchObject({ success: true });
-    // Under load one proxied call may time out (502); what counts is that the agent ends up with MCP on.
-    // Each round posts the flags, then asks the agent through main whether mcp_enabled is set.
-    let lastFlags = '';
-    await waitFor(
-      async () => {
-        const set = await h.request('POST', '/api/agent/flags', { json: { lanlan_name: NAME, flags: { agent_enabled: true, mcp_enabled: true } } });
-        const got = await h.request('GET', '/api/agent/flags');
-        lastFlags = `POST ${set.status}, GET ${got.status} ${JSON.stringify(got.json)}`;
-        return got.status === 200 && (got.json as { agent_flags?: { mcp_enabled?: unknown } } | undefined)?.agent_flags?.mcp_enabled === true;
-      },
-      'the agent reporting mcp_enabled (after retrying the flags call)',
-      30_000,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; last: ${lastFlags}`);
-    });
+    // The agent answers within main's 0.7 s: at once when the MCP check is quick, else "on, checking" (the
+    // stdio server is still starting) and ready once the check lands.
+    const set = await h.request('POST', '/api/agent/flags', { json: { lanlan_name: NAME, flags: { agent_enabled: true, mcp_enabled: true } } });
+    expect(set.status).toBe(200);
+    expect(set.json).toMatchObject({ success: true });
+    const mcpOn = async () => {
+      const got = await h.request('GET', '/api/agent/flags');
+      return got.status === 200 && (got.json as { agent_flags?: { mcp_enabled?: unknown } } | undefined)?.agent_flags?.mcp_enabled === true;
+    };
+    await waitFor(mcpOn, 'the agent reporting mcp_enabled', 20_000);
     await waitFor(() => agent.get(AgentStatusService).isChannelUsable('mcp'), 'MCP channel usable', 20_000);
 
     c = await connectChat(h.baseUrl, NAME);
     c.send('start_session', { input_type: 'text', new_session: true });
     await c.next('session_started');
-  }, 90_000);
+  }, 60_000);
   afterAll(async () => {
     await c?.close();
     await agent?.close();

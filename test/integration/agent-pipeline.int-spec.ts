@@ -11,6 +11,7 @@ import { createAgentBridgeStrategy } from '../../src/agent/bridge/agent-bridge.s
 import { AnalyzeInboxService } from '../../src/agent/bridge/analyze-inbox.service';
 import { AnalyzePipelineService } from '../../src/agent/pipeline/analyze-pipeline.service';
 import { TaskRunnerService } from '../../src/agent/pipeline/task-runner.service';
+import { TaskRegistryService } from '../../src/agent/tasks/task-registry.service';
 import { AgentStatusService } from '../../src/agent/state/agent-status.service';
 import type { BootContext } from '../../src/shared/config/config.tokens';
 import { zmqEndpoint } from '../../src/shared/config/env.schema';
@@ -173,6 +174,38 @@ describe('agent pipeline over real ZeroMQ with a real stdio MCP server (the test
     expect(again).toEqual({ status: 'duplicate', matched_id: first.status === 'queued' ? first.task.id : null });
     expect(other.status).toBe('queued');
     await resultFor(2);
+    replies.planner.length = 0;
+  });
+
+  it('drops an analyzer plan that repeats an earlier one in other words; a clearly different one is a second task', async () => {
+    const registry = app.get(TaskRegistryService);
+    const idsBefore = new Set(registry.list().map((t) => t.id));
+    const analyzerBefore = calls('analyzer').length;
+    // Different user texts (different fingerprints), near-identical multi-step decisions, then a different one.
+    replies.analyzer.push(
+      { has_task: true, can_execute: true, multi_step: true, task_description: 'save a note about the dentist appointment on friday and then show all notes', reason: 'two calls' },
+      { has_task: true, can_execute: true, multi_step: true, task_description: 'Save a note about the dentist appointment on Friday, and then show all notes!', reason: 'two calls' },
+      { has_task: true, can_execute: true, multi_step: true, task_description: 'count how many words the longest note has and report the number', reason: 'two calls' },
+    );
+    // The first plan completes (a failed task would not count as a match), the third just answers.
+    replies.planner.push(
+      { channel: 'mcp', action: 'tests/notes_add', args: { text: 'dentist on friday' } },
+      { done: true, answer: 'saved the dentist note' },
+      { done: true, answer: 'nothing to count' },
+    );
+    await analyze('记一下周五看牙医，然后把笔记都列出来', 'f'.repeat(32));
+    await analyze('帮我把周五牙医的事记下来，再给我看看所有笔记', '1'.repeat(32));
+    await analyze('最长的那条笔记有多少个词？', '2'.repeat(32));
+    await waitFor(() => calls('analyzer').length - analyzerBefore === 3, 'three analyses');
+    await app.get(AnalyzePipelineService).idle();
+    const created = registry.list().filter((t) => !idsBefore.has(t.id));
+    expect(created.map((t) => t.params?.instruction).sort()).toEqual([
+      'count how many words the longest note has and report the number',
+      'save a note about the dentist appointment on friday and then show all notes',
+    ]);
+    expect(created.every((t) => t.params?.plan === true)).toBe(true);
+    await resultFor(2);
+    expect(of('task_result')).toHaveLength(2);
     replies.planner.length = 0;
   });
 

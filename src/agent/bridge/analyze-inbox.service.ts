@@ -3,8 +3,9 @@ import { Subject, type Observable } from 'rxjs';
 import type { AnalyzeRequestEvent } from '../../shared/contracts/agent-bridge.contract';
 
 /**
- * Accepted analyze requests, in arrival order, after ack and de-duplication. The analyzer
- * pipeline subscribes here; the bridge never waits for it.
+ * Accepted analyze requests, in arrival order, after the ack and the event-id check (a resent event_id is
+ * not pushed again; same texts under a new id are the pipeline's concern). The analyzer pipeline
+ * subscribes here; the bridge never waits for it.
  */
 @Injectable()
 export class AnalyzeInboxService {
@@ -17,7 +18,7 @@ export class AnalyzeInboxService {
     this.subject.next(request);
   }
 
-  /** Accepted requests since start (for state and tests). */
+  /** Requests pushed since start. Only tests read it (no answer or state shows it): it tells what the bridge let through. */
   get count(): number {
     return this.received;
   }

@@ -20,6 +20,8 @@ export const MAX_INSTRUCTION_CHARS = 4000;
 /** POST /browser_use/run waits this long at most (the runner's own watchdog ends the task earlier). */
 export const BROWSER_RUN_WAIT_MS = DEFAULT_TASK_TIMEOUT_MS.browser_use + 30_000;
 const MAX_REASONS = 10;
+/** GET /capabilities answers within main's 5 s wait, even when an MCP server is slow to list its tools. */
+export const CAPABILITIES_WAIT_MS = 4_000;
 
 const NAMES: Readonly<Record<AgentChannel, string>> = { computer_use: 'ComputerUse', browser_use: 'BrowserUse', mcp: 'MCP' };
 const runFailure = (error: string) => ({ success: false, error });
@@ -36,6 +38,8 @@ function instructionOf(body: Record<string, unknown>): string {
 @Controller()
 export class AgentChannelsController {
   private readonly logger = new Logger(AgentChannelsController.name);
+  /** Tools counted by the last MCP catalogue read that finished (an availability answered before its read ends uses it). */
+  private mcpToolCount = 0;
 
   constructor(
     private readonly status: AgentStatusService,
@@ -49,7 +53,7 @@ export class AgentChannelsController {
   @ApiOkResponse({ type: ComputerUseAvailabilityDto })
   @ApiResponse({ status: 503, description: '{"detail": "ComputerUse not ready"} (no adapter)' })
   async computerUseAvailability(): Promise<Record<string, unknown>> {
-    const { ready, reasons } = await this.readiness('computer_use');
+    const { ready, reasons } = await this.readiness('computer_use', 'soon');
     const model = await this.coreConfig.modelConfig('agent').then((m) => m.model, () => '');
     return { enabled: true, ready, reasons, provider: 'openai', model, ground_provider: 'openai', ground_model: model };
   }
@@ -61,12 +65,16 @@ export class AgentChannelsController {
   @ApiOkResponse({ type: TaskQueuedAnswerDto })
   @ApiResponse({ status: 400, description: '{"detail": "instruction required"}' })
   @ApiResponse({ status: 409, description: '{"success": false, "duplicate": true, "matched_id"}' })
-  @ApiResponse({ status: 503, description: '{"success": false, "error": "ComputerUse not ready", "reasons": [...]} / {"detail": "too many queued …"}' })
+  @ApiResponse({
+    status: 503,
+    description:
+      '{"success": false, "error": "ComputerUse not ready", "reasons": [...]} / {"detail": "too many queued …"} / {"detail": "task not queued: …"} (end_all, analyzer off or shutdown came first)',
+  })
   async computerUseRun(@Body(jsonObject) body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const instruction = instructionOf(body);
-    const { ready, reasons } = await this.readiness('computer_use');
+    const { ready, reasons } = await this.readiness('computer_use', 'fresh');
     if (!ready) throw new WireException(503, { success: false, error: 'ComputerUse not ready', reasons });
-    const outcome = await orHttpError(this.runner.submit({ channel: 'computer_use', description: instruction, request: { instruction }, lanlan_name: lanlanOf(body), dedupe: true }));
+    const outcome = await orHttpError(this.runner.submit({ channel: 'computer_use', description: instruction, request: { instruction, userRequest: instruction }, lanlan_name: lanlanOf(body), dedupe: true }));
     if (outcome.status === 'duplicate') throw new WireException(409, { success: false, duplicate: true, matched_id: outcome.matched_id });
     return { success: true, task_id: outcome.task.id, status: outcome.task.status, start_time: outcome.task.start_time };
   }
@@ -76,7 +84,7 @@ export class AgentChannelsController {
   @ApiOkResponse({ type: BrowserUseAvailabilityDto })
   @ApiResponse({ status: 503, description: '{"detail": "BrowserUse not ready"} (no adapter)' })
   async browserUseAvailability(): Promise<Record<string, unknown>> {
-    const { ready, reasons } = await this.readiness('browser_use');
+    const { ready, reasons } = await this.readiness('browser_use', 'soon');
     return { enabled: true, ready, reasons, provider: 'browser-use' };
   }
 
@@ -86,17 +94,21 @@ export class AgentChannelsController {
   @ApiBody({ type: RunInstructionDto })
   @ApiOkResponse({ type: BrowserRunAnswerDto })
   @ApiResponse({ status: 500, description: '{"success": false, "error"}' })
-  @ApiResponse({ status: 503, description: '{"success": false, "error": "BrowserUse not ready", "reasons": [...]} / {"success": false, "error": "too many queued …"}' })
+  @ApiResponse({
+    status: 503,
+    description:
+      '{"success": false, "error": "BrowserUse not ready", "reasons": [...]} / {"success": false, "error": "too many queued …"} / {"success": false, "error": "task not queued: …"} (end_all, shutdown came first)',
+  })
   async browserUseRun(@Body(jsonObject) body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const instruction = instructionOf(body);
-    const { ready, reasons } = await this.readiness('browser_use');
+    const { ready, reasons } = await this.readiness('browser_use', 'fresh');
     if (!ready) throw new WireException(503, { success: false, error: 'BrowserUse not ready', reasons });
     // The runner names the task only when it ends: take its id from the registry's "queued" event.
     let taskId: string | undefined;
     const stop = this.registry.onChange(({ task }) => {
       if (taskId === undefined && task.type === 'browser_use' && task.status === 'queued' && task.params?.instruction === instruction) taskId = task.id;
     });
-    const run = this.runner.runNow({ channel: 'browser_use', description: instruction, request: { instruction }, lanlan_name: lanlanOf(body), dedupe: false });
+    const run = this.runner.runNow({ channel: 'browser_use', description: instruction, request: { instruction, userRequest: instruction }, lanlan_name: lanlanOf(body), dedupe: false });
     const outcome = await within(run.then((value) => ({ value }), (error: unknown) => ({ error })), BROWSER_RUN_WAIT_MS, undefined);
     stop();
     if (!outcome) {
@@ -121,13 +133,16 @@ export class AgentChannelsController {
     const adapter = this.status.adapter('mcp');
     if (!adapter) throw new WireException(503, { detail: 'MCP not ready' });
     let description: ChannelDescription | undefined;
-    // One catalogue read (bounded by the check's time-out) gives both the count and the readiness.
-    const r = await this.status.checkChannel('mcp', async () => mcpReadinessOf((description = await adapter.describe())));
-    const actions = description?.actions ?? [];
-    const ready = r?.ready === true;
-    const problems = (description?.problems ?? []).map((p) => `${p.source}: ${p.error}`);
-    const reasons = ready ? [] : [r?.reason || AgentReason.McpUnreachable, ...problems].slice(0, MAX_REASONS);
-    return { ready, capabilities_count: actions.length, reasons };
+    // One catalogue read gives both the count and the readiness; a slow one answers from the stored state.
+    const r = await this.status.checkChannelSoon('mcp', async () => {
+      description = await adapter.describe();
+      this.mcpToolCount = description.actions.length;
+      return mcpReadinessOf(description);
+    });
+    const ready = r?.readiness.ready === true;
+    const problems = r?.fresh ? (description?.problems ?? []).map((p) => `${p.source}: ${p.error}`) : [];
+    const reasons = ready ? [] : [r?.readiness.reason || AgentReason.McpUnreachable, ...problems].slice(0, MAX_REASONS);
+    return { ready, capabilities_count: r?.fresh ? (description?.actions.length ?? 0) : ready ? this.mcpToolCount : 0, reasons };
   }
 
   @Get('capabilities')
@@ -137,7 +152,7 @@ export class AgentChannelsController {
   async capabilities(): Promise<Record<string, unknown>> {
     if (!this.status.adapter('mcp')) throw new WireException(503, { detail: 'MCP not ready' });
     try {
-      const { actions } = await this.status.describe('mcp');
+      const { actions } = await this.status.describe('mcp', CAPABILITIES_WAIT_MS);
       const capabilities = Object.fromEntries(
         actions.map((a) => [a.name, { title: a.name, description: a.description, input_schema: a.inputSchema, type: 'mcp_tool' }]),
       );
@@ -148,14 +163,18 @@ export class AgentChannelsController {
     }
   }
 
-  /** Gate first for the agent-tier channels (V1), then the adapter (503 without one), then its readiness. */
-  private async readiness(channel: AgentChannel): Promise<{ ready: boolean; reasons: string[] }> {
+  /**
+   * Gate first for the agent-tier channels (V1), then the adapter (503 without one), then its readiness. The
+   * availability answers (main waits 1.5 s) take the stored one when the check needs over ~1 s; the run
+   * endpoints (not proxied by main) wait for the check.
+   */
+  private async readiness(channel: AgentChannel, wait: 'soon' | 'fresh'): Promise<{ ready: boolean; reasons: string[] }> {
     if (channel !== 'mcp') {
       const gate = await this.status.gateNow();
       if (!gate.ready) return { ready: false, reasons: [...gate.reasons] };
     }
     if (!this.status.adapter(channel)) throw new WireException(503, { detail: `${NAMES[channel]} not ready` });
-    const r = await this.status.checkChannel(channel);
+    const r = wait === 'soon' ? (await this.status.checkChannelSoon(channel))?.readiness : await this.status.checkChannel(channel);
     return r?.ready ? { ready: true, reasons: [] } : { ready: false, reasons: [r?.reason || AgentReason.NotInitialized] };
   }
 

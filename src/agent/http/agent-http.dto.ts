@@ -14,7 +14,7 @@ export class AgentCommandDto {
   @ApiProperty({ enum: ['set_agent_enabled', 'set_flag', 'refresh_state'] }) command!: string;
   @ApiPropertyOptional({ description: 'set_agent_enabled' }) enabled?: boolean;
   @ApiPropertyOptional({ description: 'set_agent_enabled: opaque analyzer profile' }) profile?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'set_flag: one of the flag names' }) key?: string;
+  @ApiPropertyOptional({ description: 'set_flag: mcp_enabled, computer_use_enabled, browser_use_enabled, user_plugin_enabled, openfang_enabled' }) key?: string;
   @ApiPropertyOptional({ description: 'set_flag' }) value?: boolean;
   @ApiPropertyOptional() lanlan_name?: string;
   @ApiPropertyOptional({ description: 'Echoed back as given (string or number); generated when absent' }) request_id?: string;

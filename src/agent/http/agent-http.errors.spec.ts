@@ -1,4 +1,5 @@
 import { WireException } from '../../shared/http/wire.exception';
+import { TaskDroppedError } from '../pipeline/task-runner.types';
 import { TaskRegistryError } from '../tasks/task-registry.types';
 import { httpErrorOf, orHttpError } from './agent-http.errors';
 
@@ -15,6 +16,12 @@ describe('httpErrorOf', () => {
     const full = new TaskRegistryError('TASK_INVALID_INPUT', 'too many queued browser_use tasks (limit 50)');
     expect(answerOf(httpErrorOf(full))).toEqual({ status: 503, body: { detail: 'too many queued browser_use tasks (limit 50)' } });
     expect(answerOf(httpErrorOf(full, (error) => ({ success: false, error })))).toEqual({ status: 503, body: { success: false, error: 'too many queued browser_use tasks (limit 50)' } });
+  });
+
+  it('answers a submission dropped by end_all / shutdown with 503 (valid request, agent switching off)', () => {
+    const dropped = new TaskDroppedError('all tasks were ended meanwhile');
+    expect(answerOf(httpErrorOf(dropped))).toEqual({ status: 503, body: { detail: 'task not queued: all tasks were ended meanwhile' } });
+    expect(answerOf(httpErrorOf(dropped, (error) => ({ success: false, error })))).toEqual({ status: 503, body: { success: false, error: 'task not queued: all tasks were ended meanwhile' } });
   });
 
   it('leaves other errors as they are (the errors filter answers 500)', async () => {

@@ -11,6 +11,7 @@ import { AgentStatusService } from '../state/agent-status.service';
 import { TaskRegistryError } from '../tasks/task-registry.types';
 import { TaskAnalyzerService, type AnalyzeInput } from './task-analyzer.service';
 import { TaskRunnerService } from './task-runner.service';
+import { SerialQueue } from './serial-queue.util';
 
 /** Bounds: pending analyses (oldest dropped), messages per request, characters per message, remembered characters. */
 export const PIPELINE_LIMITS = { pending: 50, messages: 20, messageChars: 4_000, fingerprints: 256, notificationChars: 500 } as const;
@@ -54,12 +55,13 @@ export function requestFingerprint(messages: AnalyzeInput['messages']): string |
 export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AnalyzePipeline');
   private readonly fingerprints = new Map<string, string>();
-  private pending: PendingAnalysis[] = [];
+  private readonly pending = new SerialQueue<PendingAnalysis>(
+    (item) => this.runOne(item),
+    (err) => this.logger.error(`analysis failed unexpectedly: ${String(err)}`),
+  );
   private current: AbortController | undefined;
-  private active: Promise<void> | undefined;
   private subscription: Subscription | undefined;
   private unregisterEndAll: (() => void) | undefined;
-  private analysesStarted = 0;
 
   constructor(
     private readonly inbox: AnalyzeInboxService,
@@ -82,21 +84,16 @@ export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
     this.reset();
   }
 
-  /** Analyses started so far (tests, state). */
-  get analyses(): number {
-    return this.analysesStarted;
-  }
-
   /** Resolves when no analysis is running or waiting. */
-  async idle(): Promise<void> {
-    while (this.active) await this.active;
+  idle(): Promise<void> {
+    return this.pending.idle();
   }
 
   /** end_all / analyzer off: forget fingerprints, drop waiting analyses, abort the running one. */
   reset(): void {
     this.fingerprints.clear();
-    if (this.pending.length > 0) this.logger.log(`dropped ${this.pending.length} waiting analyses`);
-    this.pending = [];
+    const dropped = this.pending.clear();
+    if (dropped > 0) this.logger.log(`dropped ${dropped} waiting analyses`);
     this.current?.abort();
   }
 
@@ -112,36 +109,33 @@ export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     if (this.pending.length >= PIPELINE_LIMITS.pending) {
-      const dropped = this.pending.shift();
+      const dropped = this.pending.dropOldest();
       // A dropped request was never analysed: the same texts sent again must not count as "seen".
       if (dropped && this.fingerprints.get(dropped.key) === dropped.fingerprint) this.fingerprints.delete(dropped.key);
       this.logger.warn(`analysis queue full: dropped the oldest request (${dropped?.key ?? '?'})`);
     }
     const conversationId = typeof event.conversation_id === 'string' ? event.conversation_id : undefined;
-    this.pending.push({ input: { lanlan_name: lanlan, messages }, key, fingerprint, ...(conversationId ? { conversationId } : {}) });
-    // Stored only once queued, so only requests that will be analysed absorb their repeats.
+    // Stored only with the request queued, so only requests that will be analysed absorb their repeats.
     this.fingerprints.delete(key);
     this.fingerprints.set(key, fingerprint);
     if (this.fingerprints.size > PIPELINE_LIMITS.fingerprints) this.fingerprints.delete(this.fingerprints.keys().next().value as string);
-    this.active ??= this.drain().finally(() => (this.active = undefined));
+    this.pending.push({ input: { lanlan_name: lanlan, messages }, key, fingerprint, ...(conversationId ? { conversationId } : {}) });
   }
 
-  /** One analysis at a time, in arrival order (the spec's global lock). */
-  private async drain(): Promise<void> {
-    for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-      const controller = new AbortController();
-      this.current = controller;
-      try {
-        await this.analyse(next, controller.signal);
-      } catch (err) {
-        // end_all / reset aborted it, or the runner dropped it (TaskDroppedError): nothing to tell.
-        if (controller.signal.aborted) continue;
-        // A full queue or too many active tasks is the agent's load, not something the character should say.
-        if (err instanceof TaskRegistryError) this.logger.warn(`decision for ${next.key} not queued: ${err.message}`);
-        else this.notify(next.input.lanlan_name, '💥 Agent后台任务异常', err);
-      } finally {
-        this.current = undefined;
-      }
+  /** One queued analysis (the queue runs them one at a time, in arrival order: the spec's global lock). */
+  private async runOne(next: PendingAnalysis): Promise<void> {
+    const controller = new AbortController();
+    this.current = controller;
+    try {
+      await this.analyse(next, controller.signal);
+    } catch (err) {
+      // end_all / reset aborted it, or the runner dropped it (TaskDroppedError): nothing to tell.
+      if (controller.signal.aborted) return;
+      // A full queue or too many active tasks is the agent's load, not something the character should say.
+      if (err instanceof TaskRegistryError) this.logger.warn(`decision for ${next.key} not queued: ${err.message}`);
+      else this.notify(next.input.lanlan_name, '💥 Agent后台任务异常', err);
+    } finally {
+      this.current = undefined;
     }
   }
 
@@ -152,7 +146,6 @@ export class AnalyzePipelineService implements OnModuleInit, OnModuleDestroy {
       this.logger.debug(`analysis for ${input.lanlan_name || DEFAULT_KEY} skipped: no usable channel`);
       return;
     }
-    this.analysesStarted += 1;
     const outcome = await this.analyzer.analyze(input, usable, signal);
     if (signal.aborted) return;
     const { decision } = outcome;

@@ -83,7 +83,7 @@ describe('TaskAnalyzerService (fake OpenAI summary tier)', () => {
     const texts = Array.from({ length: 12 }, (_, i) => `message ${i}`);
     const out = await analyzer.analyze(input(...texts, 'please add 2 and 3'), [mcp]);
     expect(out).toEqual({
-      decision: { channel: 'mcp', description: 'add 2 and 3', request: { action: 'calc/add', args: { a: 2, b: 3 } }, plan: false, reason: 'asked to add' },
+      decision: { channel: 'mcp', description: 'add 2 and 3', request: { action: 'calc/add', args: { a: 2, b: 3 }, userRequest: 'please add 2 and 3' }, plan: false, reason: 'asked to add' },
       reason: 'MCP: asked to add',
       errors: [],
     });
@@ -100,13 +100,13 @@ describe('TaskAnalyzerService (fake OpenAI summary tier)', () => {
     answers.browser = { has_task: true, can_execute: true, task_description: 'open the weather site', reason: 'web task' };
     answers.desktop = { has_task: true, can_execute: true, task_description: 'open the weather app', reason: 'desktop task' };
     const out = await analyzer.analyze(input('what is the weather in Paris?'), [desktop, browser, mcp]);
-    expect(out.decision).toEqual({ channel: 'browser_use', description: 'open the weather site', request: { instruction: 'open the weather site' }, plan: false, reason: 'web task' });
+    expect(out.decision).toEqual({ channel: 'browser_use', description: 'open the weather site', request: { instruction: 'open the weather site', userRequest: 'what is the weather in Paris?' }, plan: false, reason: 'web task' });
     expect(out.reason).toBe('MCP: nothing to do | BrowserUse: web task | ComputerUse: desktop task');
     expect(chats().map((r) => r.body?.max_tokens).sort()).toEqual([400, 400, 600]);
 
     answers.mcp = { has_task: 'true', can_execute: 'True', task_description: 'forecast for Paris', tool_name: 'forecast', tool_args: '{"city": "Paris"}' };
     const again = await analyzer.analyze(input('what is the weather in Paris?'), [desktop, browser, mcp]);
-    expect(again.decision?.request).toEqual({ action: 'weather/forecast', args: { city: 'Paris' } });
+    expect(again.decision?.request).toEqual({ action: 'weather/forecast', args: { city: 'Paris' }, userRequest: 'what is the weather in Paris?' });
   });
 
   it('does not execute an unknown tool, unusable arguments or a task it cannot do', async () => {
@@ -123,7 +123,7 @@ describe('TaskAnalyzerService (fake OpenAI summary tier)', () => {
   it('a multi-step MCP decision becomes a plan with the description as instruction; missing fields are tolerated', async () => {
     answers.mcp = { has_task: true, can_execute: true, multi_step: true, task_description: 'add 2 and 3, then get the forecast' };
     const out = await analyzer.analyze(input('add 2 and 3 and then tell me the weather'), [mcp]);
-    expect(out.decision).toMatchObject({ channel: 'mcp', plan: true, request: { instruction: 'add 2 and 3, then get the forecast' }, reason: 'task found' });
+    expect(out.decision).toMatchObject({ channel: 'mcp', plan: true, request: { instruction: 'add 2 and 3, then get the forecast', userRequest: 'add 2 and 3 and then tell me the weather' }, reason: 'task found' });
 
     answers.browser = '```json\n{"has_task": true, "can_execute": true}\n```';
     const bu = await analyzer.analyze(input('find a cheap flight to Tokyo'), [browser]);

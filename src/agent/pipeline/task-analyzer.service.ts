@@ -147,13 +147,16 @@ function read(channel: AgentChannel, r: Record<string, unknown>, actions: readon
   if (!hasTask) return { channel, decision: null, reason };
   if (!truthy(r.can_execute)) return { channel, decision: null, reason: `${reason} (cannot execute)` };
   const description = boundCodePoints(readText(r.task_description) || fallback, DESCRIPTION_LIMIT);
-  const planned = (): Assessment => ({ channel, reason, decision: { channel, description, request: { instruction: description }, plan: true, reason } });
-  if (channel !== 'mcp') return { channel, reason, decision: { channel, description, request: { instruction: description }, plan: false, reason } };
+  // The user's own words travel with the request: only they may name local hosts for the browser (never the
+  // model-written description), and a plan hands them to every step it builds.
+  const userRequest = fallback ? { userRequest: fallback } : {};
+  const planned = (): Assessment => ({ channel, reason, decision: { channel, description, request: { instruction: description, ...userRequest }, plan: true, reason } });
+  if (channel !== 'mcp') return { channel, reason, decision: { channel, description, request: { instruction: description, ...userRequest }, plan: false, reason } };
   if (truthy(r.multi_step)) return planned();
   const name = readText(r.tool_name);
   const action = resolveAction(name, actions);
   if (!action) return { channel, decision: null, reason: `${reason} (${name ? `unknown tool "${boundCodePoints(name, 80)}"` : 'no tool name'})` };
   const args = readToolArgs(r.tool_args);
   if (!args) return { channel, decision: null, reason: `${reason} (tool_args is not a JSON object)` };
-  return { channel, reason, decision: { channel, description, request: { action, args }, plan: false, reason } };
+  return { channel, reason, decision: { channel, description, request: { action, args, ...userRequest }, plan: false, reason } };
 }

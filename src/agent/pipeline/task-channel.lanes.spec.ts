@@ -1,5 +1,5 @@
 import type { AgentChannelAdapter, ChannelResult } from '../adapters/agent-channel.port';
-import { ChannelLanes, LaneAbortedError, laneBoundChannels } from './task-channel.lanes';
+import { ChannelLanes, laneBoundChannels } from './task-channel.lanes';
 
 describe('ChannelLanes', () => {
   it('grants one slot per lane in request order, lanes independently, and drops an aborted waiter', async () => {
@@ -12,7 +12,7 @@ describe('ChannelLanes', () => {
     const second = lanes.acquire('mcp').then((release) => (order.push('second'), release));
     expect(lanes.depth('mcp')).toEqual({ waiting: 2, busy: true });
     ctrl.abort();
-    await expect(aborted).rejects.toBeInstanceOf(LaneAbortedError);
+    await expect(aborted).rejects.toMatchObject({ name: 'LaneAbortedError', message: 'cancelled' });
     expect(lanes.depth('mcp')).toEqual({ waiting: 1, busy: true });
     first();
     first(); // a second release is a no-op
@@ -20,7 +20,7 @@ describe('ChannelLanes', () => {
     other();
     expect(order).toEqual(['second']);
     expect(lanes.depth('mcp')).toEqual({ waiting: 0, busy: false });
-    await expect(lanes.acquire('mcp', AbortSignal.abort())).rejects.toBeInstanceOf(LaneAbortedError);
+    await expect(lanes.acquire('mcp', AbortSignal.abort())).rejects.toMatchObject({ name: 'LaneAbortedError', message: 'cancelled' });
   });
 });
 

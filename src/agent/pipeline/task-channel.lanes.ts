@@ -1,11 +1,11 @@
-import type { AgentChannel, AgentChannelAdapter, ChannelExecuteOptions, ChannelReadiness, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
+import type { AgentChannel, AgentChannelAdapter, ChannelExecuteOptions, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
 import { failure } from './task-watchdog.util';
 
 /** A runner lane: one per channel, plus one for plans (a plan never holds a channel's slot while it waits). */
 export type RunnerLane = AgentChannel | 'plan';
 
 /** The lane's slot was not granted: the waiter's signal aborted first. */
-export class LaneAbortedError extends Error {
+class LaneAbortedError extends Error {
   constructor() {
     super('cancelled');
     this.name = 'LaneAbortedError';
@@ -104,15 +104,4 @@ export function laneBoundChannels(
       }
     },
   }));
-}
-
-/** The adapter's readiness, or not ready when it throws or takes longer than `timeoutMs`. */
-export async function readinessWithin(adapter: AgentChannelAdapter, timeoutMs: number): Promise<ChannelReadiness> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<ChannelReadiness>((resolve) => (timer = setTimeout(() => resolve({ ready: false, reason: 'readiness check timed out' }), timeoutMs)));
-  try {
-    return await Promise.race([adapter.readiness().catch((err: unknown) => ({ ready: false, reason: String(err) })), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

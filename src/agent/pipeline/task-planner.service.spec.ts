@@ -112,6 +112,23 @@ describe('TaskPlannerService (fake OpenAI summary tier)', () => {
     expect(userPrompt(2)).toContain('The page says 42.');
   });
 
+  it("hands every step the user's own words as userRequest, never the model's instruction", async () => {
+    fake.script.chat(
+      json({ channel: 'mcp', action: 'calc/add', args: { a: 1, b: 2 } }),
+      json({ channel: 'browser_use', instruction: 'open http://localhost:8080/admin and read it' }),
+      json({ done: true, answer: 'done' }),
+    );
+    const user = 'add 1 and 2, then look at example.test';
+    const out = await planner.run('add then read', [mcp, browser], { userRequest: user });
+    expect(out.success).toBe(true);
+    expect(mcp.calls).toEqual([{ action: 'calc/add', args: { a: 1, b: 2 }, userRequest: user }]);
+    expect(browser.calls).toEqual([{ instruction: 'open http://localhost:8080/admin and read it', userRequest: user }]);
+    // Without the user's words, a step carries none (the model's instruction is not promoted to it).
+    fake.script.chat(json({ channel: 'browser_use', instruction: 'open http://localhost:8080' }), json({ done: true, answer: 'done' }));
+    await planner.run('read', [browser]);
+    expect(browser.calls[1]).toEqual({ instruction: 'open http://localhost:8080' });
+  });
+
   it('stops at maxSteps with what was gathered', async () => {
     fake.script.chat({ ...json({ channel: 'mcp', action: 'calc/add', args: { a: 1, b: 1 } }), times: 5 });
     const out = await planner.run('keep adding', [mcp], { maxSteps: 2 });

@@ -33,6 +33,8 @@ export interface PlanRunOptions {
   onProgress?: (p: { stage: string; message?: string; step?: number; step_total?: number }) => void;
   maxSteps?: number;
   timeoutMs?: number;
+  /** The user's own words behind the plan (ChannelRequest.userRequest), copied into every step request. */
+  userRequest?: string;
 }
 
 export const PLAN_DEFAULTS = { maxSteps: 6, timeoutMs: 180_000 } as const;
@@ -133,7 +135,8 @@ export class TaskPlannerService {
       let next: Next;
       try {
         const messages = plannerMessages({ goal, catalogue, history: renderHistory(history), step: steps.length + 1, maxSteps, note });
-        next = readNext(await this.llm.completeJson('summary', messages, { temperature: 0, maxTokens: 600, signal }), mcpActions, free);
+        const raw = await this.llm.completeJson('summary', messages, { temperature: 0, maxTokens: 600, signal });
+        next = readNext(raw, mcpActions, free, options.userRequest);
       } catch (err) {
         if (signal.aborted || (err instanceof AgentLlmError && err.kind === 'aborted')) return stopped();
         if (!(err instanceof AgentLlmError) || err.kind !== 'parse') {
@@ -194,7 +197,9 @@ export class TaskPlannerService {
   }
 }
 
-function readNext(raw: unknown, mcpActions: readonly ChannelAction[], free: readonly AgentChannel[]): Next {
+/** The model's next move; step requests carry the user's words only (`userRequest`), never model-written text as such. */
+function readNext(raw: unknown, mcpActions: readonly ChannelAction[], free: readonly AgentChannel[], userRequest?: string): Next {
+  const user = userRequest ? { userRequest } : {};
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { kind: 'invalid', why: 'the reply must be one JSON object' };
   const r = raw as Record<string, unknown>;
   if (truthy(r.done)) return { kind: 'done', answer: readText(r.answer) || readText(r.result), failed: truthy(r.failed) };
@@ -205,13 +210,13 @@ function readNext(raw: unknown, mcpActions: readonly ChannelAction[], free: read
     if (!action) return { kind: 'invalid', why: `unknown MCP action "${boundText(name, 80)}"; use a tool name exactly as listed` };
     const args = readToolArgs(r.args ?? r.tool_args);
     if (!args) return { kind: 'invalid', why: '"args" must be a JSON object' };
-    return { kind: 'step', channel: 'mcp', request: { action, args }, what: `${action} ${boundText(JSON.stringify(args), 200)}` };
+    return { kind: 'step', channel: 'mcp', request: { action, args, ...user }, what: `${action} ${boundText(JSON.stringify(args), 200)}` };
   }
   const freeChannel = free.find((c) => c === channel);
   if (freeChannel) {
     const instruction = boundText(readText(r.instruction), INSTRUCTION_LIMIT);
     if (!instruction) return { kind: 'invalid', why: `"${freeChannel}" needs an "instruction"` };
-    return { kind: 'step', channel: freeChannel, request: { instruction }, what: boundText(instruction, 200) };
+    return { kind: 'step', channel: freeChannel, request: { instruction, ...user }, what: boundText(instruction, 200) };
   }
   return { kind: 'invalid', why: `unknown channel "${boundText(channel, 40)}"` };
 }

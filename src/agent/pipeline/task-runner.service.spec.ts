@@ -231,7 +231,7 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
     };
     const held = await submitMcp('a/hold');
     fake.script.chat({ content: '{"channel":"mcp","action":"notes/open","args":{}}' }, { content: '{"done":true,"answer":"notes are open"}' });
-    const plan = await runner.submit({ channel: 'mcp', description: 'open my notes', request: { instruction: 'open my notes' }, lanlan_name: null, plan: true }, { origin: 'analyzer' });
+    const plan = await runner.submit({ channel: 'mcp', description: 'open my notes', request: { instruction: 'open my notes', userRequest: '帮我打开笔记' }, lanlan_name: null, plan: true }, { origin: 'analyzer' });
     if (held.status !== 'queued' || plan.status !== 'queued') throw new Error('not queued');
     // The plan runs (its own lane) while the MCP task holds the MCP lane; its MCP step waits for that lane.
     await waitFor(() => registry.get(plan.task.id)?.stage === 'plan_step', 'plan step');
@@ -240,6 +240,8 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
     release();
     await waitFor(() => registry.get(plan.task.id)?.status === 'completed', 'plan completed');
     expect(mcp().calls.map((c) => c.action)).toEqual(['a/hold', 'notes/open']);
+    // The step carries the user's own words from the submission, not the model's text.
+    expect(mcp().calls[1]).toEqual({ action: 'notes/open', args: {}, userRequest: '帮我打开笔记' });
     // A plan without any usable channel fails instead of running on the submitted channel anyway.
     moduleRef.get(AgentFlagsService).set({ mcp_enabled: false, computer_use_enabled: false });
     const none = await runner.runNow({ channel: 'mcp', description: 'open my notes', request: { instruction: 'open my notes' }, lanlan_name: null, plan: true });

@@ -1,20 +1,24 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { within } from '../../shared/async/within.util';
 import { boundText, RESULT_LIMITS, type AgentChannel, type AgentChannelAdapter, type ChannelResult } from '../adapters/agent-channel.port';
 import { AGENT_CHANNELS } from '../adapters/agent-channels.token';
 import { AgentResultsClient } from '../bridge/agent-results.client';
 import { TaskDeduper } from '../dedupe/task.deduper';
+import { safeReadiness } from '../state/agent-status.codes';
 import { AgentStatusService } from '../state/agent-status.service';
 import { TaskActionLog } from '../tasks/task-action.log';
 import { TaskRegistryService } from '../tasks/task-registry.service';
 import { TaskRegistryError, type TaskView } from '../tasks/task-registry.types';
-import { ChannelLanes, laneBoundChannels, readinessWithin, type RunnerLane } from './task-channel.lanes';
+import { ChannelLanes, laneBoundChannels, type RunnerLane } from './task-channel.lanes';
 import { progressReporter, type RunnerProgress } from './task-progress.util';
 import { failure, withWatchdog } from './task-watchdog.util';
 import { TaskPlannerService } from './task-planner.service';
 import { TaskResultAnalyzer } from './task-result.summary';
-import { AdmissionChains, TaskResultReporter, waitAtMost } from './task-runner.util';
+import { AdmissionChains, TaskResultReporter } from './task-runner.util';
 import {
   DEFAULT_TASK_TIMEOUT_MS,
+  SHUTDOWN_WAIT_MS,
+  START_READINESS_MS,
   TASK_RUNNER_DEFAULTS,
   TASK_RUNNER_OPTIONS,
   TaskDroppedError,
@@ -28,11 +32,6 @@ import {
 } from './task-runner.types';
 
 export type { SubmitOptions, SubmitOutcome, TaskSubmission } from './task-runner.types';
-
-/** Shutdown is bounded by the bootstrap's 3 s grace, which the MCP pool's process clean-up also needs. */
-const SHUTDOWN_WAIT_MS = 1_000;
-/** Longest wait for an adapter's readiness when an API task's turn comes. */
-const START_READINESS_MS = 20_000;
 
 /**
  * Runs tasks: de-duplication, registry entry, one FIFO lane per channel (and one for plans) with one task at
@@ -123,10 +122,10 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
         this.logger.warn(`end_all: ${String(err)}`);
       }
     }
-    if (running.length > 0) await waitAtMost(Promise.all(running.map((j) => j.finished)), waitMs);
+    if (running.length > 0) await within(Promise.all(running.map((j) => j.finished)).then(() => undefined), waitMs, undefined);
   }
 
-  /** Queued tasks waiting per lane and whether one runs (for state and tests). */
+  /** Queued jobs per lane and whether one still runs (tests only: a cancelled task's job may still hold its lane). */
   queueDepth(lane: RunnerLane): { queued: number; running: boolean } {
     return { queued: this.queuedOn(lane), running: [...this.jobs.values()].some((j) => j.lane === lane && j.state === 'running') };
   }
@@ -203,7 +202,7 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
       // An analyzer task whose channel went off (or unready) while it waited is not run (spec §8.6).
       if (!job.direct && !this.status.isChannelUsable(channel)) return this.drop(job, `${channel} disabled`);
       if (job.direct) {
-        const r = await readinessWithin(job.adapter, START_READINESS_MS);
+        const r = await safeReadiness(() => job.adapter.readiness(), START_READINESS_MS);
         if (job.cancelled) return;
         if (!r.ready) return this.settleFailed(job, failure(`${channel} not ready${r.reason ? `: ${r.reason}` : ''}`));
       }
@@ -243,7 +242,7 @@ export class TaskRunnerService implements OnModuleInit, OnModuleDestroy {
         const usable = (c: AgentChannel) => this.status.isChannelUsable(c);
         const channels = laneBoundChannels(this.channels.filter((a) => usable(a.channel)), this.lanes, usable);
         if (channels.length === 0) return failure('no channel is usable for this plan');
-        const outcome = await this.planner.run(s.request.instruction ?? s.description, channels, { signal: controller.signal, onProgress, timeoutMs: s.request.timeoutMs });
+        const outcome = await this.planner.run(s.request.instruction ?? s.description, channels, { signal: controller.signal, onProgress, timeoutMs: s.request.timeoutMs, userRequest: s.request.userRequest });
         return { success: outcome.success, summary: outcome.summary, detail: outcome.detail, ...(outcome.error ? { error: outcome.error } : {}) };
       }
       return await job.adapter.execute(s.request, { signal: controller.signal, onProgress });

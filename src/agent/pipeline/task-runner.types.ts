@@ -117,3 +117,8 @@ function safeJson(value: unknown): string {
     return '[unserialisable arguments]';
   }
 }
+
+/** Shutdown is bounded by the bootstrap's 3 s grace, which the MCP pool's process clean-up also needs. */
+export const SHUTDOWN_WAIT_MS = 1_000;
+/** Longest wait for an adapter's readiness when an API task's turn comes. */
+export const START_READINESS_MS = 20_000;

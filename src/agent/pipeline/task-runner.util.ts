@@ -25,21 +25,6 @@ export class AdmissionChains {
     });
     return run;
   }
-
-  get size(): number {
-    return this.tails.size;
-  }
-}
-
-/** Resolves when `work` settles or after `ms`, whichever comes first. */
-export async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const wait = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  try {
-    await Promise.race([work.then(() => undefined, () => undefined), wait]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

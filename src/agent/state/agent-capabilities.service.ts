@@ -101,6 +101,13 @@ export class AgentCapabilitiesService {
     return { channel, seq, readiness: await safeReadiness(run, this.options.readinessTimeoutMs) };
   }
 
+  /** The readiness as last stored (without the gate); a channel never checked yet is pending. */
+  stored(channel: AgentChannel): ChannelReadiness {
+    const c = this.state[channel];
+    if (!c) return { ready: false, reason: AgentReason.PrecheckPending };
+    return c.ready ? { ready: true, reason: '' } : { ready: false, reason: c.reason || AgentReason.NotInitialized };
+  }
+
   /** Stores a readiness unless a later-started check was stored already; true when stored. */
   acceptProbe(p: ReadinessProbe): boolean {
     if (p.seq < (this.probeStored.get(p.channel) ?? 0)) return false;

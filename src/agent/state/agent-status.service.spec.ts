@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Pull } from 'zeromq';
 import { testBootContext } from '../../../test/support/boot-context';
+import { waitFor } from '../../../test/support/free-port';
 import type { BootContext } from '../../shared/config/config.tokens';
 import { CoreConfigService } from '../../shared/config/core-config.service';
 import { zmqEndpoint } from '../../shared/config/env.schema';
@@ -16,11 +17,24 @@ class ScriptedChannel implements AgentChannelAdapter {
   state: ChannelReadiness = { ready: true, reason: '' };
   delayMs = 0;
   calls = 0;
+  /** readiness() calls that have answered. */
+  answered = 0;
+  private held: Promise<void> | undefined;
   constructor(readonly channel: AgentChannel) {}
+  /** The next readiness() call answers only once the returned function is called (a slow check the test ends). */
+  holdNext(): () => void {
+    let release!: () => void;
+    this.held = new Promise<void>((r) => (release = r));
+    return release;
+  }
   async readiness(): Promise<ChannelReadiness> {
     this.calls += 1;
     const state = this.state;
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    const held = this.held;
+    this.held = undefined;
+    if (held) await held;
+    else if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    this.answered += 1;
     return state;
   }
   describe() {
@@ -47,6 +61,11 @@ describe('AgentStatusService', () => {
     mkdirSync(ctx.dataFolder.configDir, { recursive: true });
     writeFileSync(ctx.dataFolder.configFile('core_config.json'), JSON.stringify(core));
   };
+  /** Waits until `channel` has answered `n` checks and what follows from the answers has been applied. */
+  const landed = async (channel: ScriptedChannel, n: number) => {
+    await waitFor(() => channel.answered === n, `${channel.channel} check ${n}`);
+    await new Promise((r) => setImmediate(r));
+  };
   /** The next agent_status_update main would receive. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- snapshots are asserted field by field
   const nextUpdate = async (): Promise<{ lanlan_name: string | null; snapshot: Record<string, any> }> => {
@@ -67,7 +86,7 @@ describe('AgentStatusService', () => {
     registry = new TaskRegistryService();
     mcp = new ScriptedChannel('mcp');
     cu = new ScriptedChannel('computer_use');
-    const caps = new AgentCapabilitiesService([mcp, cu], new CoreConfigService(ctx.dataFolder), { checkBudgetMs: 200, endAllWaitMs: 500 });
+    const caps = new AgentCapabilitiesService([mcp, cu], new CoreConfigService(ctx.dataFolder), { checkBudgetMs: 200, endAllWaitMs: 500, availabilityWaitMs: 100 });
     status = new AgentStatusService(flags, registry, caps, results);
   });
   afterEach(async () => {
@@ -120,7 +139,8 @@ describe('AgentStatusService', () => {
     mcp.state = { ready: false, reason: 'AGENT_ENDPOINT_NOT_CONFIGURED' };
     expect(await status.setFlags({ mcp_enabled: true })).toMatchObject({ mcp_enabled: true });
     expect(JSON.parse(status.takeNotification() ?? '')).toMatchObject({ code: 'AGENT_MCP_ENABLED_CHECKING' });
-    await nextUpdate();
+    expect((await nextUpdate()).snapshot.flags.mcp_enabled).toBe(true); // the answer to setFlags
+    expect((await nextUpdate()).snapshot).toMatchObject({ flags: { mcp_enabled: true }, notification: null }); // read
     const later = await nextUpdate();
     expect(later.snapshot.flags.mcp_enabled).toBe(false);
     expect(JSON.parse(later.snapshot.notification as string)).toEqual({ code: 'AGENT_MCP_UNAVAILABLE', details: { reason: 'AGENT_ENDPOINT_NOT_CONFIGURED' } });
@@ -174,21 +194,25 @@ describe('AgentStatusService', () => {
 
   it('back-to-back toggles do not wait for each other and a stale slow check changes nothing', async () => {
     await status.onModuleInit();
-    mcp.delayMs = 600;
+    const releaseFirst = mcp.holdNext();
     const on = status.setFlags({ mcp_enabled: true });
     const offAgain = status.setFlags({ mcp_enabled: false });
     expect(await Promise.race([offAgain.then(() => 'off'), on.then(() => 'on')])).toBe('off');
     await on;
-    await new Promise((r) => setTimeout(r, 700));
+    releaseFirst();
+    await landed(mcp, 1);
+    // The late check was stored (the channel is ready) but did not turn the flag switched off since back on.
+    expect(status.snapshot().capabilities.mcp).toEqual({ ready: true, reason: '' });
     expect(flags.get().mcp_enabled).toBe(false);
 
     // A slow failing check started before a re-enable that succeeded must not switch the flag off.
     mcp.state = { ready: false, reason: 'AGENT_MCP_UNREACHABLE' };
+    const releaseFailing = mcp.holdNext();
     expect(await status.setFlags({ mcp_enabled: true })).toMatchObject({ mcp_enabled: true });
     mcp.state = { ready: true, reason: '' };
-    mcp.delayMs = 0;
     expect(await status.setFlags({ mcp_enabled: true })).toMatchObject({ mcp_enabled: true });
-    await new Promise((r) => setTimeout(r, 700));
+    releaseFailing();
+    await landed(mcp, 3);
     expect(flags.get().mcp_enabled).toBe(true);
     expect(status.snapshot().capabilities.mcp).toEqual({ ready: true, reason: '' });
   });
@@ -196,14 +220,46 @@ describe('AgentStatusService', () => {
   it('never leaves a gated flag on after the gate closed during its check', async () => {
     writeCore(AGENT_TIER);
     await status.onModuleInit();
-    cu.delayMs = 400;
+    const release = cu.holdNext();
     expect(await status.setFlags({ computer_use_enabled: true })).toMatchObject({ computer_use_enabled: true });
     writeCore({ enableCustomApi: true, agentModelId: 'vision-x', agentModelUrl: 'http://127.0.0.1:9/v1' });
     expect((await status.gateNow()).ready).toBe(false);
     expect(flags.get().computer_use_enabled).toBe(false);
-    await new Promise((r) => setTimeout(r, 500));
+    release();
+    await landed(cu, 1);
     expect(cu.calls).toBe(1);
     expect(flags.get().computer_use_enabled).toBe(false);
+  });
+
+  it('an availability check answers from the stored state when slow; the late result is stored when it lands', async () => {
+    await status.onModuleInit();
+    const release = mcp.holdNext();
+    expect(await status.checkChannelSoon('mcp')).toEqual({ readiness: { ready: false, reason: 'AGENT_PRECHECK_PENDING' }, fresh: false });
+    release();
+    await landed(mcp, 1);
+    expect(status.snapshot().capabilities.mcp).toEqual({ ready: true, reason: '' });
+    expect(await status.checkChannelSoon('mcp')).toEqual({ readiness: { ready: true, reason: '' }, fresh: true });
+    mcp.state = { ready: false, reason: 'AGENT_MCP_UNREACHABLE' };
+    const again = mcp.holdNext();
+    expect(await status.checkChannelSoon('mcp')).toEqual({ readiness: { ready: true, reason: '' }, fresh: false });
+    again();
+    await landed(mcp, 3);
+    expect(status.snapshot().capabilities.mcp).toEqual({ ready: false, reason: 'AGENT_MCP_UNREACHABLE' });
+  });
+
+  it('reading the notification clears it as a published change', async () => {
+    await status.onModuleInit();
+    mcp.state = { ready: false, reason: 'AGENT_MCP_UNREACHABLE' };
+    await status.setFlags({ mcp_enabled: true });
+    expect((await nextUpdate()).snapshot.notification).not.toBeNull();
+    const before = status.revision;
+    expect(JSON.parse(status.takeNotification() ?? '')).toMatchObject({ code: 'AGENT_MCP_UNAVAILABLE' });
+    expect(status.revision).toBe(before + 1);
+    const update = await nextUpdate();
+    expect(update.snapshot).toMatchObject({ revision: before + 1, notification: null });
+    // Nothing left to clear: no change, no revision.
+    expect(status.takeNotification()).toBeNull();
+    expect(status.revision).toBe(before + 1);
   });
 
   it('a refresh asked for while one runs gets one more pass, shared by concurrent callers', async () => {

@@ -18,7 +18,6 @@ type EndAllHook = () => Promise<void> | void;
 /**
  * The agent's observable state (spec §8.4 `agent_status_update`): switches with their capability checks,
  * the Agent API gate and readiness (AgentCapabilitiesService), the read-once notification and a revision.
- *
  * Concurrency: no lock. Every change of state is synchronous; checks (core_config, adapters) run in
  * between and their results are applied only if still current (flag generations, check sequence
  * numbers). So calls never queue behind each other, and a stale check never undoes a later change.
@@ -36,6 +35,9 @@ export class AgentStatusService implements OnModuleInit, OnModuleDestroy {
   private refreshing: Promise<void> | undefined;
   private refreshAgain: Promise<void> | undefined;
   private readonly stops: (() => void)[] = [];
+  /** setFlags calls so far and, per flag, the last call that decided it (calls take effect in call order). */
+  private flagCalls = 0;
+  private readonly flagDecidedBy = new Map<AgentFlagKey, number>();
   private readonly flagSwitch: AgentFlagSwitch;
 
   constructor(
@@ -104,11 +106,11 @@ export class AgentStatusService implements OnModuleInit, OnModuleDestroy {
     this.results.send({ event_type: AgentToMain.AgentStatusUpdate, lanlan_name: lanlan, snapshot: { ...this.snapshot() } });
   }
 
-  /** The notification as a JSON string, cleared by this read (GET /agent/flags). */
+  /** The notification as a JSON string, cleared by this read (GET /agent/flags): a published change like any other. */
   takeNotification(): string | null {
     const n = this.notification;
     this.notification = null;
-    this.commit();
+    if (this.commit()) this.publish(null);
     return n ? JSON.stringify(n) : null;
   }
 
@@ -121,11 +123,11 @@ export class AgentStatusService implements OnModuleInit, OnModuleDestroy {
     return this.flags.analyzerEnabled && this.flags.get()[CHANNEL_FLAG[channel]] && this.caps.isReady(channel);
   }
 
-  /** One catalogue read of a channel, rejected after `readinessTimeoutMs` (callers answer main in time). */
-  describe(channel: AgentChannel): Promise<ChannelDescription> {
+  /** One catalogue read of a channel, rejected after `timeoutMs` (callers answer main in time). */
+  describe(channel: AgentChannel, timeoutMs = this.caps.options.readinessTimeoutMs): Promise<ChannelDescription> {
     const adapter = this.caps.adapter(channel);
     if (!adapter) return Promise.reject(new Error(`no ${channel} adapter`));
-    return withinTime(adapter.describe(), this.caps.options.readinessTimeoutMs, `${channel} catalogue`);
+    return withinTime(adapter.describe(), Math.min(timeoutMs, this.caps.options.readinessTimeoutMs), `${channel} catalogue`);
   }
 
   /** Registers what must run on end_all / analyzer off (the runner's endAll); returns the unregister function. */
@@ -164,6 +166,18 @@ export class AgentStatusService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * checkChannel for availability answers, waiting at most `availabilityWaitMs`: a longer check goes on in the
+   * background (stored and published when it lands) and the answer is the stored readiness (`fresh` false).
+   */
+  async checkChannelSoon(channel: AgentChannel, check?: () => Promise<ChannelReadiness>): Promise<{ readiness: ChannelReadiness; fresh: boolean } | undefined> {
+    if (!this.caps.adapter(channel)) return undefined;
+    const run = this.checkChannel(channel, check).then((readiness) => ({ readiness: readiness ?? this.caps.stored(channel), fresh: true }));
+    const answer = await within(run, this.caps.options.availabilityWaitMs, undefined);
+    if (answer) return answer;
+    return { readiness: this.caps.stored(channel), fresh: false };
+  }
+
+  /**
    * Re-reads the gate and every adapter's readiness. A call made while a run is going waits for one
    * more run after it (config changed since the running one started); concurrent callers share it.
    */
@@ -178,9 +192,13 @@ export class AgentStatusService implements OnModuleInit, OnModuleDestroy {
 
   /** Applies the boolean entries of `patch` with the checks of spec §8.5; refusals go to the notification. */
   async setFlags(patch: Partial<Record<AgentFlagKey, unknown>>, lanlan: string | null = null): Promise<AgentFlags> {
-    const wanted = AGENT_FLAG_KEYS.filter((k) => typeof patch[k] === 'boolean');
-    if (wanted.length === 0) return this.flags.get();
+    const call = ++this.flagCalls;
+    const asked = AGENT_FLAG_KEYS.filter((k) => typeof patch[k] === 'boolean');
+    if (asked.length === 0) return this.flags.get();
     this.applyGate(await this.caps.readGate());
+    // Gate reads may finish out of order: a flag a later call has decided already keeps that call's value.
+    const wanted = asked.filter((k) => (this.flagDecidedBy.get(k) ?? 0) < call);
+    for (const k of wanted) this.flagDecidedBy.set(k, call);
     const claims = this.flagSwitch.decide(patch, wanted);
     this.commit();
     // In parallel and unlocked: main waits only 0.7 s for this answer (spec §12.2).
