@@ -1,6 +1,6 @@
 import { boundLine } from '../../shared/text/bounded-text.util';
 import type { AgentLlmPort, ChatCompletionMessage } from '../llm/agent-llm.port';
-import { truthy } from '../llm/json-reply.util';
+import { truthy } from '../../shared/llm/json-reply.util';
 import { JUDGE_TIMEOUT_MS, type DuplicateJudge } from './task.deduper';
 
 /** Each description shown to the judge is cut to this many characters (code points). */

@@ -12,7 +12,7 @@ import {
   type ChatCompletionMessage,
 } from './agent-llm.port';
 import { abortedError, sleep, untilAborted } from './abort.util';
-import { parseJsonReply } from './json-reply.util';
+import { parseJsonReply } from '../../shared/llm/json-reply.util';
 
 export interface AgentLlmServiceOptions {
   /** Wait before attempt 2, 3, … (spec §12.3: 1 s then 2 s); the last value repeats. */

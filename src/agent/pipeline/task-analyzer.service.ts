@@ -3,7 +3,7 @@ import { boundCodePoints } from '../../shared/text/bounded-text.util';
 import type { AgentChannel, AgentChannelAdapter, ChannelAction, ChannelRequest } from '../adapters/agent-channel.port';
 import { withinTime } from '../llm/abort.util';
 import { AGENT_LLM, AgentLlmError, type AgentLlmPort, type ChatCompletionMessage } from '../llm/agent-llm.port';
-import { readText, truthy } from '../llm/json-reply.util';
+import { readText, truthy } from '../../shared/llm/json-reply.util';
 import { browserUseAssessment, computerUseAssessment, mcpAssessment, toolCatalogue } from './task-analyzer.prompts';
 
 export interface AnalyzeInput {

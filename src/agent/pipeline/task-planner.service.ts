@@ -11,7 +11,7 @@ import {
 import { clampTimeoutMs } from '../../shared/llm/chat-completion.port';
 import { untilAborted, withinTime } from '../llm/abort.util';
 import { AGENT_LLM, AgentLlmError, type AgentLlmPort } from '../llm/agent-llm.port';
-import { readText, truthy } from '../llm/json-reply.util';
+import { readText, truthy } from '../../shared/llm/json-reply.util';
 import { DESCRIBE_TIMEOUT_MS, readToolArgs, resolveAction } from './task-analyzer.service';
 import { plannerCatalogue, plannerMessages, renderHistory, type PlanHistoryEntry } from './task-planner.prompts';
 

@@ -3,7 +3,7 @@ import { AgentToMain, type TaskResultEvent } from '../../shared/contracts/agent-
 import { boundCodePoints, codePointLength, oneLine } from '../../shared/text/bounded-text.util';
 import { RESULT_LIMITS, type AgentChannel, type ChannelResult } from '../adapters/agent-channel.port';
 import { AGENT_LLM, type AgentLlmPort } from '../llm/agent-llm.port';
-import { stripThinking } from '../llm/json-reply.util';
+import { stripThinking } from '../../shared/llm/json-reply.util';
 import { UNTRUSTED_RULE, untrusted } from '../llm/untrusted-text.util';
 import { utcIsoMicro } from '../../shared/time/utc-iso.util';
 

@@ -1,25 +1,8 @@
+import { parseJsonReply } from '../../shared/llm/json-reply.util';
 import type { EmotionResult } from './emotion-lexicon.analyzer';
 
 /** Below this the original answers neutral (spec §3.10). */
 export const MIN_CONFIDENCE = 0.3;
-
-/** The first balanced `{…}` in the text (string-aware), or undefined. */
-function firstJsonObject(text: string): string | undefined {
-  const start = text.indexOf('{');
-  if (start === -1) return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{') depth++;
-    else if (c === '}' && --depth === 0) return text.slice(start, i + 1);
-  }
-  return undefined;
-}
 
 function toConfidence(raw: unknown): number | undefined {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
@@ -32,11 +15,9 @@ function toConfidence(raw: unknown): number | undefined {
  * nothing parseable → `{"emotion": "neutral", "confidence": 0.5}` (the original's fallback).
  */
 export function parseEmotionReply(reply: string): EmotionResult {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(reply)?.[1];
-  const candidate = firstJsonObject(fenced ?? reply) ?? firstJsonObject(reply);
   let parsed: unknown;
   try {
-    parsed = candidate === undefined ? undefined : JSON.parse(candidate);
+    parsed = parseJsonReply(reply);
   } catch {
     parsed = undefined;
   }

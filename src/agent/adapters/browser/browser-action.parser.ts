@@ -3,7 +3,7 @@
  * that does not fit is not fatal: the error text goes back to the model as the outcome of its step.
  */
 import { isPlainObject } from '../../../shared/data/json-edit';
-import { readText } from '../../llm/json-reply.util';
+import { readText } from '../../../shared/llm/json-reply.util';
 
 export type BrowserAction =
   | { readonly action: 'navigate'; readonly url: string }

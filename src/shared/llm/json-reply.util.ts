@@ -4,7 +4,7 @@
  * stripping a leading fence (as N.E.K.O. does) we look for the first balanced JSON object or array.
  */
 
-import { boundCodePoints } from '../../shared/text/bounded-text.util';
+import { boundCodePoints } from '../text/bounded-text.util';
 
 /** Longest reply examined; a runaway model must not make the scan expensive. */
 export const MAX_JSON_REPLY_CHARS = 100_000;
