@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { Pull } from 'zeromq';
-import { startFakeOpenAi, type FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
-import { testBootContext } from '../../../test/support/boot-context';
+import type { TestingModule } from '@nestjs/testing';
+import type { FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
+import { startAgentPipeline, type AgentPipelineHarness } from '../../../test/support/agent-pipeline.harness';
 import { waitFor } from '../../../test/support/free-port';
-import { ConfigModule } from '../../shared/config/config.module';
-import { zmqEndpoint } from '../../shared/config/env.schema';
 import type { AnalyzeRequestEvent } from '../../shared/contracts/agent-bridge.contract';
 import type { AgentChannelAdapter, ChannelExecuteOptions, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
-import { AGENT_CHANNELS } from '../adapters/agent-channels.token';
 import { AnalyzeInboxService } from '../bridge/analyze-inbox.service';
 import { AgentFlagsService } from '../state/agent-flags.service';
 import { AgentStatusService } from '../state/agent-status.service';
 import { TaskRegistryService } from '../tasks/task-registry.service';
-import { AgentPipelineModule } from './agent-pipeline.module';
 import { AnalyzePipelineService, normaliseMessages, requestFingerprint } from './analyze-pipeline.service';
 
 /** An MCP-like channel with one tool (adapters are ports; this one stands in for a real server). */
@@ -77,31 +70,14 @@ describe('AnalyzePipelineService (fake OpenAI summary tier, real runner)', () =>
   let pipeline: AnalyzePipelineService;
   let inbox: AnalyzeInboxService;
   let clock: ClockChannel;
-  let pull: Pull;
+  let harness: AgentPipelineHarness;
   let events: Array<Record<string, unknown>>;
   const chats = () => fake.requests.filter((r) => r.path.endsWith('/chat/completions'));
 
   beforeEach(async () => {
-    fake = await startFakeOpenAi();
-    const ctx = await testBootContext('agent');
-    mkdirSync(ctx.dataFolder.configDir, { recursive: true });
-    writeFileSync(
-      join(ctx.dataFolder.configDir, 'core_config.json'),
-      JSON.stringify({ enableCustomApi: true, summaryModelUrl: fake.baseUrl, summaryModelId: 'fake-summary', summaryModelApiKey: 'sk-test' }),
-    );
-    pull = new Pull({ linger: 0 });
-    await pull.bind(zmqEndpoint(ctx.env.ports.zmqAgentPush));
-    events = [];
-    void (async () => {
-      for await (const [frame] of pull) events.push(JSON.parse(frame.toString()) as Record<string, unknown>);
-    })().catch(() => undefined);
     clock = new ClockChannel();
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(ctx), AgentPipelineModule] })
-      .overrideProvider(AGENT_CHANNELS)
-      .useValue([clock])
-      .compile();
-    moduleRef.useLogger(false);
-    await moduleRef.init();
+    harness = await startAgentPipeline([clock]);
+    ({ fake, moduleRef, events } = harness);
     pipeline = moduleRef.get(AnalyzePipelineService);
     inbox = moduleRef.get(AnalyzeInboxService);
     const flags = moduleRef.get(AgentFlagsService);
@@ -109,11 +85,7 @@ describe('AnalyzePipelineService (fake OpenAI summary tier, real runner)', () =>
     flags.set({ mcp_enabled: true });
     await moduleRef.get(AgentStatusService).refreshCapabilities();
   });
-  afterEach(async () => {
-    await moduleRef.close();
-    pull.close();
-    await fake.close();
-  });
+  afterEach(() => harness.close());
 
   it('analyses a request once per distinct user text and hands the decision to the runner', async () => {
     fake.script.chat({ content: JSON.stringify(decision) }, { content: JSON.stringify(decision) });

@@ -1,20 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TestingModule } from '@nestjs/testing';
-import { Test } from '@nestjs/testing';
-import { Pull } from 'zeromq';
-import { startFakeOpenAi, type FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
-import { testBootContext } from '../../../test/support/boot-context';
+import type { FakeOpenAi } from '../../../test/fake-openai/fake-openai.server';
+import { startAgentPipeline, type AgentPipelineHarness } from '../../../test/support/agent-pipeline.harness';
 import { waitFor } from '../../../test/support/free-port';
-import { ConfigModule } from '../../shared/config/config.module';
-import { zmqEndpoint } from '../../shared/config/env.schema';
 import type { AgentChannel, AgentChannelAdapter, ChannelDescription, ChannelExecuteOptions, ChannelRequest, ChannelResult } from '../adapters/agent-channel.port';
-import { AGENT_CHANNELS } from '../adapters/agent-channels.token';
 import { AgentFlagsService } from '../state/agent-flags.service';
 import { TaskActionLog } from '../tasks/task-action.log';
 import { TaskRegistryService } from '../tasks/task-registry.service';
 import { TaskRegistryError, type TaskChange } from '../tasks/task-registry.types';
-import { AgentPipelineModule } from './agent-pipeline.module';
 import { TaskRunnerService } from './task-runner.service';
 import { MAX_STORED_ARGS_CHARS, TaskDroppedError } from './task-runner.types';
 import { AgentStatusService } from '../state/agent-status.service';
@@ -48,7 +40,7 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
   let runner: TaskRunnerService;
   let registry: TaskRegistryService;
   let status: AgentStatusService;
-  let pull: Pull;
+  let harness: AgentPipelineHarness;
   let events: Array<Record<string, unknown>>;
   let changes: TaskChange[];
   const mcp = () => channels[0];
@@ -56,26 +48,9 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
   let channels: TestChannel[];
 
   beforeEach(async () => {
-    fake = await startFakeOpenAi();
-    const ctx = await testBootContext('agent');
-    mkdirSync(ctx.dataFolder.configDir, { recursive: true });
-    writeFileSync(
-      join(ctx.dataFolder.configDir, 'core_config.json'),
-      JSON.stringify({ enableCustomApi: true, summaryModelUrl: fake.baseUrl, summaryModelId: 'fake-summary', summaryModelApiKey: 'sk-test' }),
-    );
-    pull = new Pull({ linger: 0 });
-    await pull.bind(zmqEndpoint(ctx.env.ports.zmqAgentPush));
-    events = [];
-    void (async () => {
-      for await (const [frame] of pull) events.push(JSON.parse(frame.toString()) as Record<string, unknown>);
-    })().catch(() => undefined);
     channels = [new TestChannel('mcp'), new TestChannel('computer_use')];
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(ctx), AgentPipelineModule] })
-      .overrideProvider(AGENT_CHANNELS)
-      .useValue(channels)
-      .compile();
-    moduleRef.useLogger(false);
-    await moduleRef.init();
+    harness = await startAgentPipeline(channels);
+    ({ fake, moduleRef, events } = harness);
     runner = moduleRef.get(TaskRunnerService);
     registry = moduleRef.get(TaskRegistryService);
     status = moduleRef.get(AgentStatusService);
@@ -85,11 +60,7 @@ describe('TaskRunnerService (real registry, deduper, results socket; test channe
     changes = [];
     registry.onChange((c) => changes.push(c));
   });
-  afterEach(async () => {
-    await moduleRef.close();
-    pull.close();
-    await fake.close();
-  });
+  afterEach(() => harness.close());
 
   const results = () => events.filter((e) => e.event_type === 'task_result');
   const statuses = (id: string) => changes.filter((c) => c.task.id === id).map((c) => c.task.status);
