@@ -50,7 +50,9 @@ describeWithPrograms(['chromium'])('browser-use guards (headless Chromium, fake 
         // Each would open a new window outside the page's navigation guard.
         html(`<button onclick="var w = window.open('${secret.url}/open'); document.getElementById('out').textContent = 'opened=' + w;">Open</button>
           <a href="${secret.url}/blank" target="_blank">New tab</a>
-          <button onclick="window.open('${secret.url}/noopener', '_blank', 'noopener'); document.getElementById('out').textContent = 'noopener tried';">No opener</button><p id="out"></p>`);
+          <button onclick="window.open('${secret.url}/noopener', '_blank', 'noopener'); document.getElementById('out').textContent = 'noopener tried';">No opener</button>
+          <form id="away" method="get" action="${secret.url}/form" target="_blank"></form>
+          <button onclick="document.getElementById('away').submit(); document.getElementById('out').textContent = 'submitted';">Submit away</button><p id="out"></p>`);
       } else if (req.url === '/signin') {
         html(`<form method="post" action="/login"><label for="u">User</label><input id="u" name="user">
           <label for="p">Password</label><input id="p" name="pw" type="password"><button>Sign in</button></form>`);
@@ -107,13 +109,19 @@ describeWithPrograms(['chromium'])('browser-use guards (headless Chromium, fake 
       act({ action: 'click', index: 1 }),
       act({ action: 'click', index: 2 }),
       act({ action: 'click', index: 3 }),
+      act({ action: 'click', index: 4 }), // form.submit() fires no submit event: only the browser-level guard stops this one
       act({ action: 'done', result: 'clicked all' }),
     );
     const result = await make().execute({ instruction: 'press every button on the page' }, { onProgress });
     expect(result.success).toBe(true);
     const sent = model.prompts();
-    expect(sent[2]).toContain('opened='); // the click ran (the opener may still get a window object)
+    const secretHost = new URL(secret.url).host;
+    expect(sent[2]).toContain('opened=null'); // the click ran, window.open opened nothing
+    // A target=_blank link opens in the agent's own page, where the guard checks it.
+    expect(sent[3]).toContain(`click [2] "New tab" -> error: blocked: ${secretHost} is a local address the user did not ask for`);
+    expect(sent[3]).toContain('Title: Neko News');
     expect(sent[4]).toContain('noopener tried');
+    expect(sent[5]).toContain('submitted');
     await new Promise((resolve) => setTimeout(resolve, 1000)); // a pop-up would load by now
     expect(secret.hits).toEqual([]);
   });

@@ -113,7 +113,7 @@ describe('chat memory recall with a slow summary model configured', () => {
 
   it('does not wait for the model keyword expansion the browser search uses', async () => {
     fake = await startFakeOpenAi({ apiKey: 'sk-test' });
-    fake.script.chat({ content: '{"关键词": ["猫"]}', delayMs: 1500, times: Infinity });
+    fake.script.chat({ content: '{"关键词": ["猫"]}', delayMs: 10_000, times: Infinity });
     m = await startMemoryApp({ llmBaseUrl: fake.baseUrl });
     const port = await freePort();
     await m.app.listen(port, '127.0.0.1');
@@ -123,7 +123,8 @@ describe('chat memory recall with a slow summary model configured', () => {
     await m.call('GET', `/api/memory/小天/recall?q=${encodeURIComponent('热身')}`);
     const started = Date.now();
     const block = await chat.recall('小天', '我的猫叫什么名字', 's');
-    expect(Date.now() - started).toBeLessThan(400);
+    // Waiting for the model would take 10 s; the margin keeps a loaded CI machine from mattering.
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(block).toContain('我的猫叫麻薯');
     expect(fake.requests.some((r) => JSON.stringify(r.body ?? '').includes('检索用的关键词'))).toBe(false);
     await outbox.onModuleDestroy();

@@ -31,6 +31,11 @@ export function isPopup(info: Protocol.Target.TargetInfo): boolean {
 async function decide(browserSession: CDPSession, event: Protocol.Target.AttachedToTargetEvent, child: CDPSession | undefined): Promise<void> {
   try {
     if (isPopup(event.targetInfo)) {
+      // Closing a pop-up while it is still paused can leave its opener's window.open() hanging
+      // (same-process pop-ups), so it is resumed with every request failed, then closed.
+      child?.on('Fetch.requestPaused', (paused: Protocol.Fetch.RequestPausedEvent) => void child.send('Fetch.failRequest', { requestId: paused.requestId, errorReason: 'BlockedByClient' }).catch(() => undefined));
+      await child?.send('Fetch.enable', { patterns: [{ urlPattern: '*' }] });
+      if (event.waitingForDebugger) await child?.send('Runtime.runIfWaitingForDebugger');
       await browserSession.send('Target.closeTarget', { targetId: event.targetInfo.targetId });
       return;
     }
@@ -40,3 +45,26 @@ async function decide(browserSession: CDPSession, event: Protocol.Target.Attache
     // the target or the browser went away meanwhile
   }
 }
+
+/**
+ * Runs in every document of the agent's page before the page's own scripts: window.open opens
+ * nothing (returns null) and links or forms aimed at another window open in this one instead,
+ * where the navigation guard checks them and the agent sees the result. The browser-level guard
+ * above stays the backstop for anything this misses.
+ */
+export const SAME_WINDOW_SCRIPT = `(() => {
+  const open = () => null;
+  try { Object.defineProperty(window, 'open', { value: open, writable: false, configurable: false }); } catch (e) { window.open = open; }
+  const retarget = (event) => {
+    const path = typeof event.composedPath === 'function' ? event.composedPath() : [event.target];
+    for (const node of path) {
+      if (node && (node.tagName === 'A' || node.tagName === 'AREA' || node.tagName === 'FORM') && node.target && node.target !== '_self') {
+        node.target = '_self';
+        return;
+      }
+    }
+  };
+  window.addEventListener('click', retarget, true);
+  window.addEventListener('auxclick', retarget, true);
+  window.addEventListener('submit', retarget, true);
+})();`;

@@ -9,6 +9,7 @@ import { boundText, type ChannelProgress, type ChannelResult } from '../agent-ch
 import { describeAction, runAction, type ActionOutcome } from './browser-action.executor';
 import { parseActionReply, type BrowserAction } from './browser-action.parser';
 import { NavigationGuard } from './browser-navigation.guard';
+import { SAME_WINDOW_SCRIPT } from './browser-popup.guard';
 import { addGathered, abortable, Aborted, failure, finish, GATHERED_LIMITS, type RunState } from './browser-task.util';
 import type { HostPolicy } from './browser-url.policy';
 import { buildStepMessages } from './browser-use.prompts';
@@ -151,6 +152,7 @@ export class BrowserTask {
     page.setDefaultTimeout(this.settings.stepTimeoutMs);
     page.setDefaultNavigationTimeout(this.settings.navigationTimeoutMs);
     page.on('dialog', (dialog) => this.onDialog(dialog));
+    await page.evaluateOnNewDocument(SAME_WINDOW_SCRIPT);
     // Before the first navigation: every document request of this page goes through the policy.
     this.guard = await NavigationGuard.attach(page, this.settings.policy);
     this.page = page;
