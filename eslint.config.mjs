@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -42,6 +43,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    // The front end runs in the browser and imports nothing of the servers.
+    files: ['web/**/*.ts'],
+    languageOptions: { globals: globals.browser },
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: ['**/src/main/**', '**/src/memory/**', '**/src/agent/**', '**/src/shared/**', 'node:*'] }] },
   },
   { files: ['**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {

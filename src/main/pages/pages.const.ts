@@ -8,7 +8,7 @@ export interface PageDefinition {
   readonly title: string;
   /** i18n key of the title. */
   readonly titleKey: string;
-  /** Module under /static/js/pages/. */
+  /** Front-end entry (web/src/pages/<entry>.ts): its script /static/js/dist/pages/<entry>.js, its style /static/css/pages/<entry>.css. */
   readonly script: string;
   /** Shown in the header navigation. */
   readonly nav: boolean;
@@ -25,21 +25,23 @@ export const COMPANION_PAGE: PageDefinition = {
   template: 'index.hbs',
   title: 'Companion',
   titleKey: 'page.index',
-  script: 'index.js',
+  script: 'index',
   nav: true,
 };
 
 /** The management pages, in navigation order. */
 export const MANAGEMENT_PAGES: readonly PageDefinition[] = [
-  { paths: ['chara_manager'], template: 'chara_manager.hbs', title: 'Characters', titleKey: 'page.chara', script: 'chara_manager.js', nav: true },
+  { paths: ['chara_manager'], template: 'chara_manager.hbs', title: 'Characters', titleKey: 'page.chara', script: 'chara_manager', nav: true },
   // /model_manager is upstream's name for /l2d.
-  { paths: ['l2d', 'model_manager'], template: 'l2d_manager.hbs', title: 'Models', titleKey: 'page.l2d', script: 'l2d_manager.js', nav: true },
-  { paths: ['live2d_parameter_editor'], template: 'live2d_parameter_editor.hbs', title: 'Parameter editor', titleKey: 'page.params', script: 'parameter_editor.js', nav: true },
-  { paths: ['live2d_emotion_manager'], template: 'live2d_emotion_manager.hbs', title: 'Emotion manager', titleKey: 'page.emotions', script: 'emotion_manager.js', nav: true },
-  { paths: ['voice_clone'], template: 'voice_clone.hbs', title: 'Voice clone', titleKey: 'page.voice', script: 'voice_clone.js', nav: true },
-  { paths: ['api_key'], template: 'api_key.hbs', title: 'API settings', titleKey: 'page.api', script: 'api_key.js', nav: true },
-  { paths: ['memory_browser'], template: 'memory_browser.hbs', title: 'Memory', titleKey: 'page.memory', script: 'memory_browser.js', nav: true },
-  { paths: ['steam_workshop_manager'], template: 'steam_workshop_manager.hbs', title: 'Workshop', titleKey: 'page.workshop', script: 'workshop_manager.js', nav: true },
+  { paths: ['l2d', 'model_manager'], template: 'l2d_manager.hbs', title: 'Models', titleKey: 'page.l2d', script: 'l2d_manager', nav: true },
+  { paths: ['memory_browser'], template: 'memory_browser.hbs', title: 'Memory', titleKey: 'page.memory', script: 'memory_browser', nav: true },
+  { paths: ['agent_manager'], template: 'agent_manager.hbs', title: 'Agent', titleKey: 'page.agent', script: 'agent_manager', nav: true },
+  { paths: ['api_key'], template: 'api_key.hbs', title: 'API & providers', titleKey: 'page.api', script: 'api_key', nav: true },
+  // Reached from the pages above (the models page, the characters page).
+  { paths: ['live2d_parameter_editor'], template: 'live2d_parameter_editor.hbs', title: 'Face editor', titleKey: 'page.params', script: 'parameter_editor', nav: false },
+  { paths: ['live2d_emotion_manager'], template: 'live2d_emotion_manager.hbs', title: 'Emotion manager', titleKey: 'page.emotions', script: 'emotion_manager', nav: false },
+  { paths: ['voice_clone'], template: 'voice_clone.hbs', title: 'Voice clone', titleKey: 'page.voice', script: 'voice_clone', nav: false },
+  { paths: ['steam_workshop_manager'], template: 'steam_workshop_manager.hbs', title: 'Workshop', titleKey: 'page.workshop', script: 'workshop_manager', nav: false },
 ];
 
 /** Every page, companion first. */

@@ -1,0 +1,3 @@
+import { bootPage } from '../core/page';
+
+bootPage(() => undefined);
