@@ -7,9 +7,10 @@ import { benchResampler } from './resampler.bench';
 import { benchRest } from './rest.bench';
 import { benchStartup } from './startup.bench';
 import { benchTts } from './tts.bench';
+import { benchWeb } from './web.bench';
 import { benchZmq } from './zmq.bench';
 
-/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler|tts|chat|agent`. */
+/** `npm run bench`: prints tables and writes bench/results/*.json. Select with `npm run bench -- startup|zmq|locomo|paraphrase|memory|rest|resampler|tts|chat|agent|web`. */
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'startup') await benchStartup();
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   if (!only || only === 'tts') await benchTts();
   if (!only || only === 'chat') await benchChatLatency();
   if (!only || only === 'agent') await benchAgent();
+  if (!only || only === 'web') await benchWeb();
 }
 
 main().then(

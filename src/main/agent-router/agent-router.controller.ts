@@ -1,11 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { notADictBody } from '../../shared/http/fastapi-body.util';
+import { wireError } from '../../shared/http/wire.exception';
 import { wireBody } from '../http/wire-body.pipe';
 import { send } from '../memory-router/peer-answer.util';
 import { AdminControlDto, AgentCommandDto, AgentFlagsDto, AvailabilityDto, FlagsAnswerDto, NotifyTaskResultDto, SuccessAnswerDto, TaskStatusDto } from './agent-router.dto';
 import { AgentProxyService } from './agent-proxy.service';
 import { AgentRouterService } from './agent-router.service';
+import { McpServersAnswerDto, McpServersDto } from './mcp-config.dto';
+import { McpConfigInputError, McpConfigService, parseServersBody } from './mcp-config.service';
 
 /** N.E.K.O.'s agent router (spec §3.9): a thin proxy of the agent server plus main's own agent state. */
 @ApiTags('agent')
@@ -14,6 +17,7 @@ export class AgentRouterController {
   constructor(
     private readonly agent: AgentRouterService,
     private readonly proxy: AgentProxyService,
+    private readonly mcpConfig: McpConfigService,
   ) {}
 
   @Post('flags')
@@ -89,6 +93,27 @@ export class AgentRouterController {
   @ApiOperation({ summary: "The agent's MCP tool list" })
   async capabilities(): Promise<unknown> {
     return send(await this.proxy.capabilities());
+  }
+
+  @Get('mcp_servers')
+  @ApiOperation({ summary: "The MCP servers of the data folder's mcp.json, as the agent page edits them" })
+  @ApiOkResponse({ type: McpServersAnswerDto })
+  mcpServers(): Promise<unknown> {
+    return this.mcpConfig.read();
+  }
+
+  @Put('mcp_servers')
+  @ApiOperation({ summary: 'Save the MCP server list into mcp.json (atomically; other keys of the file stay), then tell the agent' })
+  @ApiBody({ type: McpServersDto })
+  @ApiOkResponse({ type: McpServersAnswerDto })
+  @ApiResponse({ status: 422, description: '{"success": false, "error": "servers[1].url: url must be an http:// or https:// address"}' })
+  async saveMcpServers(@Body() body: unknown): Promise<unknown> {
+    try {
+      return await this.mcpConfig.save(parseServersBody(body));
+    } catch (err) {
+      if (err instanceof McpConfigInputError) throw wireError(422, err.message);
+      throw err;
+    }
   }
 
   @Post('notify_config_changed')

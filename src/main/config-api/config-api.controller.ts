@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CharactersService } from '../../shared/config/characters.service';
 import { send as answer, errorText, sent } from '../http/wire-outcome';
@@ -7,6 +7,8 @@ import { CurrentModelService } from '../characters/current-model.service';
 import { wireBody } from '../http/wire-body.pipe';
 import { StartupService } from '../startup/startup.service';
 import { ASSIST_PROVIDER_LISTING, CORE_PROVIDER_LISTING } from './api-providers-listing.const';
+import { ConnectionTestDto, ConnectionTestResultDto } from './connection-test.dto';
+import { ConnectionTestService } from './connection-test.service';
 import { CoreApiDto } from './core-api.dto';
 import { CoreApiService } from './core-api.service';
 
@@ -27,6 +29,7 @@ export class ConfigApiController {
     private readonly models: CurrentModelService,
     private readonly coreApi: CoreApiService,
     private readonly startup: StartupService,
+    private readonly connection: ConnectionTestService,
   ) {}
 
   @Get('page_config')
@@ -82,5 +85,14 @@ export class ConfigApiController {
   @ApiOperation({ summary: 'Core and assist API providers offered by the settings page' })
   apiProviders() {
     return { success: true, core_api_providers: CORE_PROVIDER_LISTING, assist_api_providers: ASSIST_PROVIDER_LISTING };
+  }
+
+  @Post('test_connection')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Check a provider or tier (saved or typed settings): key accepted, model offered, latency. Keys are never echoed.' })
+  @ApiBody({ type: ConnectionTestDto })
+  @ApiOkResponse({ type: ConnectionTestResultDto })
+  testConnection(@Body(wireBody(ConnectionTestDto, { status: 400, empty: '请指定要测试的 tier 或 base_url' })) body: ConnectionTestDto) {
+    return this.connection.test(body);
   }
 }

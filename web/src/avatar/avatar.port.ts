@@ -35,13 +35,14 @@ export interface Avatar {
   dispose(): void;
 }
 
-/** Thrown when a model cannot be shown; `reason` is a message key the page translates. */
+/** Thrown when a model cannot be shown; the message is already translated and says what to do. */
 export class AvatarError extends Error {
   constructor(
     message: string,
     readonly reason: 'cubism4-core-missing' | 'webgl-unavailable' | 'load-failed',
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'AvatarError';
   }
 }

@@ -1,10 +1,22 @@
-// Messages of the avatar area (English, Simplified Chinese). Placeholders: {name}.
+// Messages of the avatar area (English, Simplified Chinese). Placeholders: {name}, {file}, {reason}, {status}.
 import type { Translation } from './types';
 
 export const en = {
-  'avatar.placeholder': '…',
+  'avatar.label': 'Avatar: {name}',
+  'avatar.error.webgl': 'This browser cannot draw 3D graphics (WebGL is off or unsupported), so the avatar cannot be shown. Chat still works. Turn on hardware acceleration in the browser settings, then reload the page.',
+  'avatar.error.loadFailed': 'The model "{name}" could not be loaded: {reason}. Pick another model on the Models page, or upload it again.',
+  'avatar.error.cubism4Missing': 'The Live2D model "{name}" needs Live2D\'s Cubism Core, which we may not ship. Download "Cubism SDK for Web" from Live2D\'s website (live2d.com), accept their licence, and copy the file {file} from its Core folder into the live2d folder of your N.E.K.O. data folder (by default Documents/N.E.K.O/live2d). Then reload this page.',
+  'avatar.error.notFound': 'the file is missing (HTTP {status})',
+  'avatar.error.unreadable': 'its files could not be read',
+  'avatar.error.notVrm': 'it is not a VRM model',
 } as const;
 
 export const zh: Translation<typeof en> = {
-  'avatar.placeholder': '…',
+  'avatar.label': '形象：{name}',
+  'avatar.error.webgl': '当前浏览器无法绘制 3D 图形（WebGL 已关闭或不受支持），因此无法显示形象，聊天仍可正常使用。请在浏览器设置中开启硬件加速，然后刷新页面。',
+  'avatar.error.loadFailed': '无法加载模型“{name}”：{reason}。请到模型管理页面换一个模型，或重新上传。',
+  'avatar.error.cubism4Missing': 'Live2D 模型“{name}”需要 Live2D 官方的 Cubism Core，我们无法随软件附带。请从 Live2D 官网（live2d.com）下载“Cubism SDK for Web”，同意其许可协议后，把 Core 文件夹里的 {file} 复制到 N.E.K.O. 数据文件夹的 live2d 文件夹中（默认是“文档/N.E.K.O/live2d”），然后刷新本页面。',
+  'avatar.error.notFound': '文件不存在（HTTP {status}）',
+  'avatar.error.unreadable': '无法读取模型文件',
+  'avatar.error.notVrm': '这不是 VRM 模型',
 };

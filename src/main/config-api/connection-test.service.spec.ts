@@ -1,0 +1,85 @@
+import type { CoreConfigService } from '../../shared/config/core-config.service';
+import { deriveCoreConfig } from '../../shared/config/core-config.derive';
+import type { CoreConfigFile } from '../../shared/config/core-config.types';
+import { ChatCompletionError, type ChatCompletionPort } from '../../shared/llm/chat-completion.port';
+import { ConnectionTestService } from './connection-test.service';
+
+const FILE: CoreConfigFile = {
+  coreApi: 'openai', coreApiKey: 'sk-core-secret-0001', assistApi: 'silicon', assistApiKeySilicon: 'sk-silicon-secret-0002',
+  enableCustomApi: true, visionModelUrl: 'http://127.0.0.1:9/v1', visionModelId: 'llava', visionModelApiKey: '',
+};
+
+function setUp(file: CoreConfigFile = FILE, complete: ChatCompletionPort['complete'] = () => Promise.resolve('p')) {
+  const config = { read: () => Promise.resolve(file), config: () => Promise.resolve(deriveCoreConfig(file)) } as unknown as CoreConfigService;
+  const chat = { complete: jest.fn(complete), stream: jest.fn() } as unknown as ChatCompletionPort & { complete: jest.Mock };
+  return { service: new ConnectionTestService(config, chat), chat };
+}
+
+/** Answers every fetch with a model list and records what was asked. */
+function listing(ids: string[], status = 200) {
+  return jest.spyOn(globalThis, 'fetch').mockImplementation(() => Promise.resolve(new Response(JSON.stringify({ data: ids.map((id) => ({ id })) }), { status })));
+}
+
+const authOf = (spy: jest.SpyInstance, call = 0) => ((spy.mock.calls[call] as [string, RequestInit])[1].headers as Record<string, string>).authorization;
+
+describe('ConnectionTestService', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('tests the core key on the same vendor\'s HTTP API and never asks the realtime model for a completion', async () => {
+    const fetch = listing(['gpt-4.1-mini']);
+    const { service, chat } = setUp();
+    const res = await service.test({ tier: 'core' });
+    expect(fetch.mock.calls[0]?.[0]).toBe('https://api.openai.com/v1/models');
+    expect(authOf(fetch)).toBe('Bearer sk-core-secret-0001');
+    expect(res).toMatchObject({ ok: true, model_found: false, model: 'gpt-realtime' });
+    expect(chat.complete).not.toHaveBeenCalled();
+  });
+
+  it('uses the saved key when the page sends none or the masked one, and the typed key otherwise', async () => {
+    const fetch = listing(['Qwen/Qwen3-Next-80B-A3B-Instruct']);
+    const { service } = setUp();
+    await service.test({ tier: 'assist' });
+    await service.test({ tier: 'assist', api_key: '******************0002' });
+    await service.test({ tier: 'assist', api_key: 'sk-typed' });
+    expect([0, 1, 2].map((i) => authOf(fetch, i))).toEqual(['Bearer sk-silicon-secret-0002', 'Bearer sk-silicon-secret-0002', 'Bearer sk-typed']);
+    expect(fetch.mock.calls[0]?.[0]).toBe('https://api.siliconflow.cn/v1/models');
+  });
+
+  it('a provider chosen in the unsaved form is tested with that provider\'s saved key', async () => {
+    const fetch = listing([]);
+    const { service } = setUp();
+    const res = await service.test({ tier: 'assist', provider: 'qwen' });
+    expect(fetch.mock.calls[0]?.[0]).toBe('https://dashscope.aliyuncs.com/compatible-mode/v1/models');
+    expect(authOf(fetch)).toBe('Bearer sk-core-secret-0001'); // no Qwen key saved: the core key, as the app itself would use
+    expect(res.ok).toBe(true);
+    expect((await service.test({ tier: 'assist', provider: 'nobody' })).error_code).toBe('unknown_provider');
+  });
+
+  it('a keyless local server is fine; a cloud URL without any key is missing_key before any request', async () => {
+    const fetch = listing(['llava']);
+    const { service } = setUp();
+    expect(await service.test({ tier: 'vision' })).toMatchObject({ ok: true, model_found: true, base_url: 'http://127.0.0.1:9/v1' });
+    expect(authOf(fetch)).toBeUndefined();
+    expect((await service.test({ base_url: 'https://api.example.com/v1' })).error_code).toBe('missing_key');
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses anything but http(s) and maps a provider\'s model error to model_not_found without echoing the key', async () => {
+    listing(['other']);
+    const { service } = setUp(FILE, () => Promise.reject(new ChatCompletionError('The model `llava` does not exist (key sk-core-secret-0001)', 'status', 404)));
+    expect((await service.test({ base_url: 'ftp://x/v1', api_key: 'k' })).error_code).toBe('bad_url');
+    expect((await service.test({ base_url: 'not a url', api_key: 'k' })).error_code).toBe('bad_url');
+    const res = await service.test({ tier: 'vision' });
+    expect(res).toMatchObject({ ok: false, error_code: 'model_not_found', model_found: false });
+    expect(JSON.stringify(res)).not.toContain('sk-core-secret');
+  });
+
+  it('a 401 on the list is bad_key, a 5xx server_error', async () => {
+    const { service } = setUp();
+    listing([], 401);
+    expect((await service.test({ tier: 'core' })).error_code).toBe('bad_key');
+    jest.restoreAllMocks();
+    listing([], 503);
+    expect((await service.test({ tier: 'core' })).error_code).toBe('server_error');
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The pickers of the manage pages: characters (GET /api/characters) and Live2D models
+ * (GET /api/live2d/models, ?model= in the address chooses one).
+ */
+import { api } from '../../core/api';
+import { el, fillSelect } from '../../core/dom';
+import { t } from '../../core/i18n';
+
+export interface Characters {
+  readonly names: string[];
+  readonly current: string;
+}
+
+export async function loadCharacters(): Promise<Characters> {
+  const data = await api.get<{ 猫娘?: Record<string, unknown>; 当前猫娘?: string }>('/api/characters');
+  return { names: Object.keys(data.猫娘 ?? {}), current: data.当前猫娘 ?? '' };
+}
+
+/** Fills a character picker; answers the chosen name: `wanted` when it exists, else the current one ('' when none). */
+export function pickCharacter(select: HTMLSelectElement, characters: Characters, wanted: string): string {
+  const chosen = characters.names.includes(wanted) ? wanted : characters.names.includes(characters.current) ? characters.current : (characters.names[0] ?? '');
+  fillSelect(select, characters.names.map((n) => ({ value: n })), chosen);
+  select.disabled = characters.names.length === 0;
+  return chosen;
+}
+
+export interface Live2dModel { readonly name: string; readonly path: string; readonly item_id?: string }
+
+export async function loadLive2dModels(): Promise<Live2dModel[]> {
+  const models = await api.get<Live2dModel[]>('/api/live2d/models');
+  return Array.isArray(models) ? models : [];
+}
+
+/**
+ * Fills the model picker and answers the model to open: ?model= when it exists, else the first
+ * one; undefined when there is none (then `empty` says where models come from).
+ */
+export function pickModel(select: HTMLSelectElement, models: readonly Live2dModel[], empty: HTMLElement): Live2dModel | undefined {
+  const wanted = new URLSearchParams(location.search).get('model') ?? '';
+  const chosen = models.find((m) => m.name === wanted) ?? models[0];
+  fillSelect(select, models.map((m) => ({ value: m.name })), chosen?.name);
+  select.disabled = models.length === 0;
+  if (!chosen) empty.replaceChildren(el('div', { class: 'empty' }, el('p', { text: t('editors.noLive2d') }), el('a', { class: 'button', href: '/l2d', text: t('editors.goToModels') })));
+  return chosen;
+}
+
+/** Remembers the chosen model in the address (?model=), so a reload opens it again. */
+export function rememberModel(name: string): void {
+  const url = new URL(location.href);
+  url.searchParams.set('model', name);
+  history.replaceState(history.state, '', url);
+}
