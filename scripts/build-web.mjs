@@ -3,13 +3,15 @@
 // Cubism 2 runtime a classic script. Everything comes from npm packages: the pages work offline.
 // `node scripts/build-web.mjs` (production, minified) or `--dev` (no minification).
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = join(root, 'public/js/dist');
+const target = join(root, 'public/js/dist');
+// Built next to the live folder and swapped in at the end: a failed build leaves the last good one.
+const outdir = `${target}.tmp`;
 const dev = process.argv.includes('--dev');
 const require = createRequire(import.meta.url);
 
@@ -64,6 +66,8 @@ const [app, worklet] = await Promise.all([
   build({ ...common, entryPoints: { 'audio/mic-capture.worklet': join(root, 'web/src/audio/mic-capture.worklet.ts') }, outdir, format: 'esm', splitting: false }),
 ]);
 cubism2Runtime();
+rmSync(target, { recursive: true, force: true });
+renameSync(outdir, target);
 const outputs = { ...app.metafile.outputs, ...worklet.metafile.outputs };
 const entryBytes = Object.entries(outputs)
   .filter(([f]) => f.endsWith('.js') && !f.includes('/chunks/'))

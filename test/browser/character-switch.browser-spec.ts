@@ -40,9 +40,6 @@ describeWithPrograms(['chromium'])('switching character on the characters page (
     const switchButton = `#chara-list .chara-card[data-name="${SECOND}"] [data-action=switch]`;
     await manager.waitForSelector(switchButton, { visible: true });
     await manager.click(switchButton);
-    // A page may ask first; a user would say yes.
-    const confirm = await manager.waitForSelector('[data-action=confirm]', { visible: true, timeout: 1500 }).catch(() => null);
-    await confirm?.click();
 
     await poll(() => textOf(companion, '#char-name'), (name) => name === SECOND, `#char-name to show ${SECOND} in the companion tab`, 30_000);
     const report = await poll(

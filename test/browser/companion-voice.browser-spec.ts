@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { rmsPcm16 } from '../fake-openai/pcm-audio.util';
 import { BrowserHarness, DESKTOP, watchErrors } from '../support/browser.harness';
 import { startCompanionStack, type CompanionStack } from '../support/companion-stack.harness';
 import { writeUtteranceWav } from '../support/fake-mic.fixture';
@@ -8,11 +10,12 @@ import { installProbes, probeReport, silencedAt, waitForScheduledAudio, type Pro
 import { describeWithPrograms } from '../support/system-deps';
 import { openCompanion, poll, waitForAttribute, waitForBubble } from './companion-page.steps';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const STORY_ASK = '给我讲个故事吧';
 const STOP_ASK = '停一下';
-const STORY = '从前有一只小猫，它最喜欢在下雨天唱歌。'.repeat(15); // 300 characters: 7.5 s of the fake's realtime audio
+// 600 characters: 15 s of the fake's realtime audio, so the user surely speaks again while it plays.
+const STORY = '从前有一只小猫，它最喜欢在下雨天唱歌。'.repeat(30);
 const STORY_AUDIO_MS = Array.from(STORY).length * 25;
 const STOP_REPLY = '好的，不讲啦。';
 const WARM_UP = '嗯。';
@@ -21,6 +24,17 @@ const IN_FLIGHT_MS = 300;
 
 /** Times (page clock) of the user_activity messages on the chat socket. */
 const activityTimes = (r: ProbeReport): number[] => r.messages.filter((m) => m.type === 'user_activity').map((m) => m.at);
+
+/** What the page received and what the fake provider heard, for a failure message. */
+async function diagnostics(page: Page, stack: CompanionStack): Promise<string> {
+  const r = await probeReport(page);
+  const appended = stack.fake.realtimeEvents.filter((e) => e.type === 'input_audio_buffer.append').map((e) => rmsPcm16(Buffer.from(String(e.audio), 'base64')));
+  const others = stack.fake.realtimeEvents.filter((e) => e.type !== 'input_audio_buffer.append').map((e) => String(e.type));
+  return [
+    `page got: ${r.messages.map((m) => m.type).join(' ') || 'nothing'}`,
+    `provider got ${appended.length} audio appends (${appended.filter((v) => v >= 500).length} with speech, loudest RMS ${Math.round(Math.max(0, ...appended))}) and: ${others.join(' ')}`,
+  ].join('\n');
+}
 
 describeWithPrograms(['chromium'])('companion page voice chat with the fake microphone (real Chromium)', () => {
   let stack: CompanionStack;
@@ -31,7 +45,7 @@ describeWithPrograms(['chromium'])('companion page voice chat with the fake micr
     stack = await startCompanionStack({ deltaIntervalMs: 20 });
     wavDir = mkdtempSync(join(tmpdir(), 'neko-mic-'));
     // 0.7 s of speech, then 5 s of quiet; Chromium loops the file, so the user speaks again 6 s
-    // after the first time — while the 7.5 s story is still playing.
+    // after the first time — while the story is still playing.
     const wav = writeUtteranceWav(wavDir, 'two-turns', { leadMs: 300, speechMs: 700, silenceMs: 5000 });
     browser = await BrowserHarness.launch({ fakeMicWav: wav });
   }, 60_000);
@@ -53,16 +67,18 @@ describeWithPrograms(['chromium'])('companion page voice chat with the fake micr
     await openCompanion(page, stack.baseUrl);
 
     await page.click('#mic-toggle');
-    await waitForAttribute(page, '#mic-toggle', 'aria-pressed', 'true', 30_000);
-    await waitForAttribute(page, '#session-state', 'data-state', 'voice', 30_000);
+    await waitForAttribute(page, '#mic-toggle', 'aria-pressed', 'true', 45_000);
+    await waitForAttribute(page, '#session-state', 'data-state', 'voice', 45_000);
 
-    await waitForBubble(page, 'user', STORY_ASK, 30_000);
-    await waitForBubble(page, 'ai', STORY.slice(0, 12), 30_000);
+    await waitForBubble(page, 'user', STORY_ASK, 45_000).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await diagnostics(page, stack)}`);
+    });
+    await waitForBubble(page, 'ai', STORY.slice(0, 12), 45_000);
     await waitForScheduledAudio(page);
 
     // The file loops: the user speaks again; the page must silence the story at once.
-    await waitForBubble(page, 'user', STOP_ASK, 30_000);
-    await waitForBubble(page, 'ai', STOP_REPLY, 30_000);
+    await waitForBubble(page, 'user', STOP_ASK, 45_000);
+    await waitForBubble(page, 'ai', STOP_REPLY, 45_000);
     const report = await poll(
       () => probeReport(page),
       (r) => {
@@ -71,7 +87,7 @@ describeWithPrograms(['chromium'])('companion page voice chat with the fake micr
         return barge !== undefined && r.buffers.some((b) => b.calledAt > barge + IN_FLIGHT_MS);
       },
       'a user_activity while the story played, then audio of the new reply',
-      30_000,
+      45_000,
     );
     const firstAudio = report.buffers[0].calledAt;
     const barge = activityTimes(report).find((t) => t > firstAudio)!;

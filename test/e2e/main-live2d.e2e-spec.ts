@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startMainApp, type MainHarness } from '../support/main-app.harness';
@@ -49,6 +49,19 @@ describe('main Live2D router /api/live2d', () => {
     for (const name of names) {
       const res = await h.request('GET', `/api/live2d/model_config/${encodeURIComponent(name)}`);
       expect({ name, status: res.status, success: res.json.success }).toEqual({ name, status: 200, success: true });
+    }
+  });
+
+  it("GET cubism_core says whether Live2D's Cubism Core is in <data>/live2d/, and the file then loads from /user_live2d", async () => {
+    const core = join(h.root, 'live2d', 'live2dcubismcore.min.js');
+    const before = await h.request('GET', '/api/live2d/cubism_core');
+    expect(before.json).toEqual({ available: false, path: core, url: '/user_live2d/live2dcubismcore.min.js' });
+    writeFileSync(core, 'window.Live2DCubismCore = {};');
+    try {
+      expect((await h.request('GET', '/api/live2d/cubism_core')).json).toMatchObject({ available: true });
+      expect((await h.request('GET', '/user_live2d/live2dcubismcore.min.js')).text).toContain('Live2DCubismCore');
+    } finally {
+      rmSync(core);
     }
   });
 

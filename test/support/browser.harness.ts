@@ -130,17 +130,15 @@ export class BrowserHarness {
   };
 }
 
-/** True if `work` settled (either way) within `ms`. */
-async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+/** Waits for `work` to settle (either way), at most `ms`: clean-up must not hang on a stuck page. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const settled = work.then(
-    () => true,
-    () => true,
+    () => undefined,
+    () => undefined,
   );
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const done = await Promise.race([settled, late]);
+  await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-  return done;
 }
 
 /**

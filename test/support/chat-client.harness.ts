@@ -267,6 +267,10 @@ export function chatCoreConfig(fake: { baseUrl: string; wsUrl: string }, options
     ...tier('summary', fake.baseUrl, SUMMARY_MODEL),
     ...tier('omni', fake.wsUrl, options.omniModel ?? 'gpt-realtime'),
     ...(options.speech ? tier('tts', fake.baseUrl, TTS_MODEL) : {}),
+    // Without embeddingModel* the memory server would ask the core provider's real embeddings URL.
+    embeddingModelId: 'text-embedding-3-small',
+    embeddingModelUrl: fake.baseUrl,
+    embeddingModelApiKey: FAKE_KEY,
     ...options.extra,
   };
 }

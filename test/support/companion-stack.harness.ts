@@ -68,15 +68,13 @@ async function startAgent(main: MainHarness): Promise<NestFastifyApplication> {
 export async function startCompanionStack(options: CompanionStackOptions = {}): Promise<CompanionStack> {
   const work = mkdtempSync(join(tmpdir(), 'neko-browser-'));
   const fake = await startFakeOpenAi({ apiKey: FAKE_KEY, deltaIntervalMs: options.deltaIntervalMs ?? 20 });
-  // The agent tier and the memory server's embeddings point at the fake too: nothing leaves the machine
-  // (without embeddingModel* the memory server would ask the core provider's real embeddings URL).
+  // The agent tier points at the fake too: nothing leaves the machine.
   const agentTier = { agentModelProvider: 'custom', agentModelUrl: fake.baseUrl, agentModelId: 'fake-agent', agentModelApiKey: FAKE_KEY };
-  const embeddings = { embeddingModelId: 'text-embedding-3-small', embeddingModelUrl: fake.baseUrl, embeddingModelApiKey: FAKE_KEY };
   const mcpServer = options.mcp ? buildMcpServer(work) : undefined;
   const main = await startMainApp({
     memory: true,
     fixture: options.fixture ?? false,
-    coreConfig: chatCoreConfig(fake, { speech: true, extra: { ...agentTier, ...embeddings, ...options.coreConfig } }),
+    coreConfig: chatCoreConfig(fake, { speech: true, extra: { ...agentTier, ...options.coreConfig } }),
     prepare: (root) => {
       if (mcpServer) writeFileSync(join(root, 'mcp.json'), JSON.stringify({ mcpServers: { tests: { command: process.execPath, args: [mcpServer] } } }));
     },

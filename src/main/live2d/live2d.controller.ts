@@ -46,6 +46,12 @@ export class Live2dController {
     }
   }
 
+  @Get('cubism_core')
+  @ApiOperation({ summary: "Whether Live2D's Cubism Core (needed by Cubism 3/4 models) is in <data>/live2d/, where to put it and its URL" })
+  cubismCore(): Promise<{ available: boolean; path: string; url: string }> {
+    return this.locator.cubismCore();
+  }
+
   @Get('model_config/:model_name')
   @ApiOperation({ summary: "A model's model3.json (FileReferences.Motions/Expressions added and saved when missing)" })
   @ApiParam(NAME)

@@ -42,6 +42,9 @@ const LISTING_TTL_MS = 1000;
  * (/user_mods) and the Steam workshop root (/workshop). Every name is validated (no separators,
  * no `..`; InvalidModelNameError otherwise) and every folder found goes through the PathGuard.
  */
+/** The file name Live2D ships its Cubism Core under. */
+export const CUBISM_CORE_FILE = 'live2dcubismcore.min.js';
+
 @Injectable()
 export class ModelLocatorService {
   private listing: { at: number; scan: Promise<ModelEntry[]> } | undefined;
@@ -50,6 +53,16 @@ export class ModelLocatorService {
     private readonly roots: AllowedRootsService,
     private readonly workshop: WorkshopConfigService,
   ) {}
+
+  /**
+   * Live2D's Cubism Core for Cubism 3/4 models is not redistributable, so the user puts the file
+   * into <data>/live2d/ (served at /user_live2d/); the pages ask before loading it.
+   */
+  async cubismCore(): Promise<{ available: boolean; path: string; url: string }> {
+    const path = join(this.roots.dataFolder.live2dDir, CUBISM_CORE_FILE);
+    const available = await fs.stat(path).then((s) => s.isFile(), () => false);
+    return { available, path, url: `/user_live2d/${CUBISM_CORE_FILE}` };
+  }
 
   /** The static mounts as main-http.setup builds them, most specific first. */
   async mounts(): Promise<Mount[]> {

@@ -116,6 +116,13 @@ export class PagesController {
     return this.render(reply, page('memory_browser'), name);
   }
 
+  @Get('agent_manager')
+  @HtmlPage('Agent page: channel switches with readiness, MCP servers, running tasks')
+  @PageName()
+  async agentManager(@Query('lanlan_name', PageNamePipe) name: string | undefined, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.render(reply, page('agent_manager'), name);
+  }
+
   /** Catch-all: any single segment not claimed elsewhere is a character name (spec §3.7). */
   @Get(':lanlan_name')
   @HtmlPage('Companion page of the named character (catch-all for any single path segment)')

@@ -40,10 +40,14 @@ function loadScript(src: string): Promise<void> {
 /** The runtime the model needs, then the matching pixi-live2d-display entry. */
 async function live2dModule(source: AvatarSource): Promise<typeof import('pixi-live2d-display-lipsyncpatch/cubism2')> {
   if (/\.model3\.json$/i.test(source.url)) {
+    // Asked first, so that a missing file is a message, not a failed request in the console.
+    const core = await api.get<{ available: boolean; path: string; url: string }>('/api/live2d/cubism_core').catch(() => undefined);
+    const missing = () => new AvatarError(t('avatar.error.cubism4Missing', { name: source.name, file: CUBISM4_CORE_FILE, path: core?.path ?? '' }), 'cubism4-core-missing');
+    if (core && !core.available) throw missing();
     try {
-      await loadScript(CUBISM4_CORE);
+      await loadScript(core?.url ?? CUBISM4_CORE);
     } catch (err) {
-      throw new AvatarError(t('avatar.error.cubism4Missing', { name: source.name, file: CUBISM4_CORE_FILE }), 'cubism4-core-missing', { cause: err });
+      throw new AvatarError(missing().message, 'cubism4-core-missing', { cause: err });
     }
     return import('pixi-live2d-display-lipsyncpatch/cubism4');
   }

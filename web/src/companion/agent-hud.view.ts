@@ -22,7 +22,7 @@ export interface AgentTask {
 }
 
 const STATUSES: readonly TaskStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
-const FADE_MS: Partial<Record<TaskStatus, number>> = { completed: 8000, cancelled: 5000, failed: 15_000 };
+const FADE_MS: Partial<Record<TaskStatus, number>> = { completed: 12_000, cancelled: 6000, failed: 20_000 };
 const STATUS_KEY: Record<TaskStatus, MessageKey> = {
   queued: 'companion.agent.task.queued',
   running: 'companion.agent.task.running',

@@ -32,7 +32,8 @@ export class CompanionApp {
   readonly session: SessionController;
   readonly hud = new AgentHud(must('#agent-hud'));
   readonly agent: AgentSwitch;
-  private stopLipSync: (() => void) | undefined;
+  /** The lip sync runs for the page's whole life once audio is unlocked. */
+  private lipSyncStarted = false;
   private connState: ConnState = 'connecting';
   private retryInMs: number | undefined;
   /**
@@ -72,14 +73,20 @@ export class CompanionApp {
   start(): void {
     this.showName();
     this.socket.connect();
-    void this.avatar.load(this.name);
-    void this.agent.refresh().then((up) => (up ? this.hud.seed() : undefined));
+    // The agent's state is read once the avatar is up: its model download is the page's big
+    // request, and the agent's answer is not needed before she is on screen.
+    void this.avatar
+      .load(this.name)
+      .then(() => this.agent.refresh())
+      .then((up) => (up ? this.hud.seed() : undefined));
   }
 
   /** Audio may only start after a gesture: called on the first click or key press. */
   unlockAudio(): void {
     this.player.unlock();
-    if (!this.stopLipSync && this.player.analyser) this.stopLipSync = startLipSync(this.player.analyser, () => this.avatar.current);
+    if (this.lipSyncStarted || !this.player.analyser) return;
+    startLipSync(this.player.analyser, () => this.avatar.current);
+    this.lipSyncStarted = true;
   }
 
   /** Follows the conversation to another character (catgirl_switched, character_changed). */
@@ -91,7 +98,11 @@ export class CompanionApp {
     this.hud.clear();
     this.name = name;
     this.socket.switchTo(name);
-    if (location.pathname !== '/') history.replaceState(history.state, '', `/${enc(name)}${location.search}`);
+    // The address names the character the page shows, so a reload stays with her.
+    const url = new URL(location.href);
+    url.searchParams.delete('lanlan_name');
+    if (url.pathname !== '/') url.pathname = `/${enc(name)}`;
+    history.replaceState(history.state, '', url);
     this.showName();
     this.log.note('companion.switched', { name }, 'info');
     void this.avatar.load(name);

@@ -78,8 +78,7 @@ export const api = {
   put: <T = unknown>(path: string, json?: unknown, options?: RequestOptions) => request<T>('PUT', path, { ...options, json: json ?? {} }),
   patch: <T = unknown>(path: string, json?: unknown, options?: RequestOptions) => request<T>('PATCH', path, { ...options, json: json ?? {} }),
   del: <T = unknown>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),
-  /** multipart upload (files); five minutes by default. */
-  upload: <T = unknown>(path: string, form: FormData, options?: RequestOptions) => request<T>('POST', path, { timeoutMs: 300_000, ...options, form }),
+  upload,
   /** Fire-and-forget POST that survives the page unloading. */
   beacon(path: string, payload: unknown): void {
     const body = JSON.stringify(payload);
@@ -87,6 +86,44 @@ export const api = {
     fetch(path, { method: 'POST', body, headers: { 'content-type': 'application/json' }, keepalive: true }).catch(() => undefined);
   },
 };
+
+export interface UploadProgress {
+  /** 0–1 while sending; 1 once the server has the whole body and is processing it. */
+  readonly fraction: number;
+  readonly sent: boolean;
+}
+
+/**
+ * Multipart POST (files), ten minutes by default. fetch() cannot report upload progress, so this
+ * goes through XMLHttpRequest; answers and failures are those of the other calls.
+ */
+function upload<T = unknown>(path: string, form: FormData, options: { onProgress?: (p: UploadProgress) => void; timeoutMs?: number } = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.timeout = options.timeoutMs ?? 600_000;
+    const onProgress = options.onProgress;
+    if (onProgress) {
+      xhr.upload.onprogress = (ev) => {
+        if (ev.lengthComputable) onProgress({ fraction: ev.total === 0 ? 1 : ev.loaded / ev.total, sent: false });
+      };
+      xhr.upload.onload = () => onProgress({ fraction: 1, sent: true });
+    }
+    xhr.onerror = () => reject(new ApiError(t('error.network'), 0, undefined));
+    xhr.ontimeout = () => reject(new ApiError(t('error.timeout'), 0, undefined));
+    xhr.onload = () => {
+      let body: unknown = xhr.responseText;
+      try {
+        body = xhr.responseText === '' ? null : JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: keep the text
+      }
+      if (xhr.status < 200 || xhr.status >= 300) reject(new ApiError(errorText(body, xhr.status), xhr.status, body));
+      else resolve(body as T);
+    };
+    xhr.send(form);
+  });
+}
 
 /** Many endpoints answer HTTP 200 with {success: false, error}: that becomes an ApiError too. */
 export function ensureOk<T>(body: T): T {

@@ -62,7 +62,8 @@ export function bootPage(init: () => void | Promise<void>): void {
     // browser mode). Moving between our own pages is not closing the app.
     document.addEventListener('click', (ev) => {
       const link = ev.target instanceof Element ? ev.target.closest('a[href]') : null;
-      if (link instanceof HTMLAnchorElement && link.origin === location.origin) leavingPage();
+      // A link opening another window leaves this one open.
+      if (link instanceof HTMLAnchorElement && link.origin === location.origin && (link.target === '' || link.target === '_self')) leavingPage();
     });
     window.addEventListener('pagehide', () => {
       if (!leavingInternally) api.beacon('/api/beacon/shutdown', { timestamp: Date.now(), action: 'shutdown' });

@@ -112,7 +112,7 @@ bootPage(async () => {
   // Another window cloned a voice, chose a model or switched the character: show it.
   onPageMessage((msg) => {
     if (['voice_id_updated', 'model_changed', 'character_changed'].includes(msg.action)) {
-      void load().then(() => editor.refreshVoices(voices)).catch((err: unknown) => showError(t('chara.loadFailed'), err));
+      void load().then(() => editor.retranslate(file, voices)).catch((err: unknown) => showError(t('chara.loadFailed'), err));
     }
   });
   onLanguageChange(() => {

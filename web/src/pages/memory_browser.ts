@@ -1,10 +1,100 @@
 // Memory browser: a character's memories as a day-by-day timeline, search as you type, edit and
 // forget, the automatic review switch, and the short-term memory editor.
 import { api } from '../core/api';
-import { fillSelect, must } from '../core/dom';
+import { el, fillSelect, must } from '../core/dom';
 import { onLanguageChange, t } from '../core/i18n';
 import { bootPage, pageData } from '../core/page';
-import { MemoryBrowser } from '../manage/memory/memory-browser.controller';
+import { showError, toast } from '../core/toast';
+import { readReview, saveReview } from '../manage/memory/memory.api';
+import { RecentEditor } from '../manage/memory/memory-recent.editor';
+import { MemorySearch } from '../manage/memory/memory-search.view';
+import { MemoryTimeline } from '../manage/memory/memory-timeline.view';
+
+/**
+ * The automatic memory review switch (core_config recent_memory_auto_review, read by the memory
+ * server), with what it does in plain words. It applies to every character.
+ */
+class ReviewSwitch {
+  constructor(
+    private readonly toggle: HTMLInputElement,
+    private readonly explain: HTMLElement,
+  ) {
+    toggle.addEventListener('change', () => void this.set(toggle.checked));
+  }
+
+  /** Loads the setting; the switch stays disabled when it cannot be read. */
+  async load(): Promise<void> {
+    this.toggle.disabled = true;
+    try {
+      this.toggle.checked = await readReview();
+      this.toggle.disabled = false;
+    } catch (err) {
+      showError(t('memory.review.failed'), err);
+    }
+  }
+
+  /** The explanation names the character shown. */
+  describe(name: string): void {
+    this.explain.textContent = t('memory.review.explain', { name: name || t('page.memory') });
+  }
+
+  private async set(wanted: boolean): Promise<void> {
+    this.toggle.disabled = true;
+    try {
+      this.toggle.checked = await saveReview(wanted);
+      toast(t(this.toggle.checked ? 'memory.review.on' : 'memory.review.off'), 'ok');
+    } catch (err) {
+      // Not saved: show the setting as it still is.
+      this.toggle.checked = !wanted;
+      showError(t('memory.review.failed'), err);
+    } finally {
+      this.toggle.disabled = false;
+    }
+  }
+}
+
+/**
+ * The page's parts for one character at a time: the timeline and the search share #mem-timeline,
+ * the review switch and the short-term memory editor sit beside them.
+ */
+class MemoryBrowser {
+  private name = '';
+  private readonly intro = must('#mem-intro');
+  private readonly timeline = new MemoryTimeline(must('#mem-timeline'));
+  private readonly search = new MemorySearch(must<HTMLInputElement>('#mem-search'), must('#mem-timeline'), this.timeline, () => this.name);
+  private readonly review = new ReviewSwitch(must<HTMLInputElement>('#mem-review'), must('#mem-review-explain'));
+  private readonly recent = new RecentEditor(must('#mem-recent-body'), must('#mem-recent-explain'));
+
+  constructor() {
+    void this.review.load();
+  }
+
+  /** Shows `name`'s memories ('' = no character yet). */
+  async show(name: string): Promise<void> {
+    this.name = name;
+    this.describe();
+    if (name === '') {
+      must('#mem-timeline').replaceChildren(el('p', { class: 'empty', text: t('memory.noCharacters') }));
+      return;
+    }
+    // The search box keeps its words: the same question is asked of the new character.
+    if (this.search.active) this.search.refresh();
+    await Promise.all([this.recent.load(name), this.timeline.load(name)]);
+  }
+
+  /** The language changed: text made by scripts is rebuilt. */
+  relabel(): void {
+    this.describe();
+    this.recent.relabel();
+    if (this.search.active) this.search.rerender();
+    else this.timeline.show();
+  }
+
+  private describe(): void {
+    this.intro.textContent = this.name ? t('memory.intro', { name: this.name }) : t('memory.introNone');
+    this.review.describe(this.name);
+  }
+}
 
 bootPage(async () => {
   const select = must<HTMLSelectElement>('#mem-character');

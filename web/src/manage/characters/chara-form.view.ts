@@ -64,11 +64,6 @@ export class CharaEditor {
     this.fillVoices(this.voice.value, voices);
   }
 
-  /** Keeps what the user typed, but refreshes the voice list (a voice was cloned in another window). */
-  refreshVoices(voices: Readonly<Record<string, VoiceEntry>>): void {
-    this.fillVoices(this.voice.value, voices);
-  }
-
   close(): void {
     this.editing = undefined;
     this.section.hidden = true;

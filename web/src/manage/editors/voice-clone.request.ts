@@ -3,10 +3,9 @@
  * the reason in their language at once), uploaded to POST /api/characters/voice_clone, and the
  * new voice id given to the character (PUT /api/characters/catgirl/voice_id/{name}).
  */
-import { api, ensureOk } from '../../core/api';
+import { api, ensureOk, type UploadProgress } from '../../core/api';
 import { enc } from '../../core/dom';
 import { t } from '../../core/i18n';
-import { uploadWithProgress, type UploadProgress } from '../models/upload.request';
 
 const MAX_BYTES = 100 * 1024 * 1024;
 const MP3_MAX_BYTES = 10 * 1024 * 1024;
@@ -49,7 +48,7 @@ export async function cloneVoice(file: File, prefix: string, chara: string, onPr
   const body = new FormData();
   body.append('file', file, file.name);
   body.append('prefix', prefix);
-  const res = await uploadWithProgress<{ voice_id?: string }>('/api/characters/voice_clone', body, onProgress);
+  const res = ensureOk(await api.upload<{ voice_id?: string }>('/api/characters/voice_clone', body, { onProgress }));
   if (!res.voice_id) throw new Error(t('editors.voice.noId'));
   if (chara) ensureOk(await api.put(`/api/characters/catgirl/voice_id/${enc(chara)}`, { voice_id: res.voice_id }));
   return res.voice_id;

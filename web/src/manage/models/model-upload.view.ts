@@ -2,11 +2,11 @@
  * Adding a model: #model-upload takes a .vrm file or a .zip of a Live2D model,
  * #model-upload-folder a Live2D model folder. Uploads show their progress and plain errors.
  */
-import { must } from '../../core/dom';
+import { api, ensureOk } from '../../core/api';
+import { errorMessage, must } from '../../core/dom';
 import { t } from '../../core/i18n';
 import { toast } from '../../core/toast';
 import type { AvatarKind } from '../../avatar/avatar.port';
-import { uploadWithProgress } from './upload.request';
 
 const VRM_MAX_BYTES = 200 * 1024 * 1024;
 
@@ -77,16 +77,17 @@ export function setUpUpload(onUploaded: Uploaded, exists: Exists): void {
     bar.value = 0;
     show(t('models.uploading', { name: p.label, percent: 0 }), 'progress');
     try {
-      const res = await uploadWithProgress<UploadAnswer>(p.path, p.form, ({ fraction, sent }) => {
+      const onProgress = ({ fraction, sent }: { fraction: number; sent: boolean }) => {
         bar.value = Math.round(fraction * 100);
         show(sent ? t('models.processing', { name: p.label }) : t('models.uploading', { name: p.label, percent: Math.round(fraction * 100) }), 'progress');
-      });
+      };
+      const res = ensureOk(await api.upload<UploadAnswer>(p.path, p.form, { onProgress }));
       const name = res.model_name ?? p.label;
       show(t('models.uploaded', { name }), 'ok');
       toast(t('models.uploaded', { name }), 'ok');
       await onUploaded(p.kind, name);
     } catch (err) {
-      show(`${t('models.uploadFailed')}: ${err instanceof Error ? err.message : String(err)}`, 'error');
+      show(`${t('models.uploadFailed')}: ${errorMessage(err)}`, 'error');
     } finally {
       busy = false;
       fileInput.disabled = folderInput.disabled = false;
