@@ -67,7 +67,7 @@ async function loadCompanion(page: Page, url: string): Promise<{ domMs: number; 
   await page.waitForFunction('Boolean(document.body.dataset.avatar)', { timeout: 60_000 });
   const avatarMs = Date.now() - started;
   const metrics = await page.metrics();
-  return { domMs, avatarMs, heapMiB: (metrics.JSHeapUsedSize ?? 0) / 2 ** 20 };
+  return { domMs, avatarMs, heapMiB: Math.round(((metrics.JSHeapUsedSize ?? 0) / 2 ** 20) * 10) / 10 };
 }
 
 export async function benchWeb(): Promise<void> {
@@ -81,9 +81,11 @@ export async function benchWeb(): Promise<void> {
   console.log(`Cubism 2 runtime (only for Cubism 2 models): ${kib(vendor)} KiB`);
 
   const stack = await LauncherHarness.start();
-  const browser = await BrowserHarness.launch();
+  let browser: BrowserHarness | undefined;
   const loads: Array<{ domMs: number; avatarMs: number; heapMiB: number }> = [];
   try {
+    // Inside the try: a browser that fails to start must not leave the three servers running.
+    browser = await BrowserHarness.launch();
     await stack.waitForLog(/N\.E\.K\.O\. is ready/, 60_000);
     const url = `http://127.0.0.1:${stack.port('main')}/`;
     for (let i = 0; i < LOADS + 1; i++) {
@@ -93,7 +95,7 @@ export async function benchWeb(): Promise<void> {
       await browser.endTest(undefined);
     }
   } finally {
-    await browser.close();
+    await browser?.close();
     await stack.stop();
   }
   printTable(`Companion page in headless Chromium (SwiftShader WebGL, fresh data folder, default avatar; median of ${LOADS} loads)`, ['metric', 'min', 'median', 'max'], [

@@ -10,7 +10,8 @@ import { installProbes, probeReport, silencedAt, waitForScheduledAudio, type Pro
 import { describeWithPrograms } from '../support/system-deps';
 import { openCompanion, poll, waitForAttribute, waitForBubble } from './companion-page.steps';
 
-jest.setTimeout(180_000);
+// Long enough for every step's own bound to report (with diagnostics) before Jest's timeout does.
+jest.setTimeout(240_000);
 
 const STORY_ASK = '给我讲个故事吧';
 const STOP_ASK = '停一下';
@@ -30,8 +31,11 @@ async function diagnostics(page: Page, stack: CompanionStack): Promise<string> {
   const r = await probeReport(page);
   const appended = stack.fake.realtimeEvents.filter((e) => e.type === 'input_audio_buffer.append').map((e) => rmsPcm16(Buffer.from(String(e.audio), 'base64')));
   const others = stack.fake.realtimeEvents.filter((e) => e.type !== 'input_audio_buffer.append').map((e) => String(e.type));
+  const firstAudio = r.buffers[0]?.calledAt ?? Infinity;
+  const barge = activityTimes(r).find((t) => t > firstAudio);
   return [
     `page got: ${r.messages.map((m) => m.type).join(' ') || 'nothing'}`,
+    `page scheduled ${r.buffers.length} buffers (first at ${Math.round(firstAudio)} ms, last at ${Math.round(r.buffers.at(-1)?.calledAt ?? NaN)} ms); barge-in at ${barge === undefined ? 'none' : Math.round(barge)} ms`,
     `provider got ${appended.length} audio appends (${appended.filter((v) => v >= 500).length} with speech, loudest RMS ${Math.round(Math.max(0, ...appended))}) and: ${others.join(' ')}`,
   ].join('\n');
 }
@@ -87,8 +91,10 @@ describeWithPrograms(['chromium'])('companion page voice chat with the fake micr
         return barge !== undefined && r.buffers.some((b) => b.calledAt > barge + IN_FLIGHT_MS);
       },
       'a user_activity while the story played, then audio of the new reply',
-      45_000,
-    );
+      30_000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${await diagnostics(page, stack)}`);
+    });
     const firstAudio = report.buffers[0].calledAt;
     const barge = activityTimes(report).find((t) => t > firstAudio)!;
     // The test is only meaningful if the story still had audio left when the user spoke again.

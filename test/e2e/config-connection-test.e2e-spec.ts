@@ -68,8 +68,9 @@ describe('POST /api/config/test_connection against the fake provider (e2e)', () 
     const slow = await test({ base_url: fake.baseUrl, api_key: KEY, timeout_ms: 800 });
     expect(slow.json).toMatchObject({ ok: false, error_code: 'timeout' });
     expect(slow.json.latency_ms).toBeLessThan(4000);
-    // Our own server is a web server but no OpenAI-compatible API (404 on /v1/models).
-    expect((await test({ base_url: `${h.baseUrl}/v1`, api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'not_found' });
+    // Our own servers are never probed (a page could otherwise make main call the memory or agent server).
+    expect((await test({ base_url: `${h.baseUrl}/v1`, api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'own_server' });
+    expect((await test({ base_url: `http://localhost:${h.ctx.env.ports.memory}/v1`, api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'own_server' });
     expect((await test({ base_url: 'file:///etc/passwd', api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'bad_url' });
     expect((await test({ base_url: 'wss://api.example.com/v1', api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'bad_url' });
   });

@@ -50,6 +50,11 @@ export class RealtimeResponse {
     return this.finished;
   }
 
+  /** Cancelled but still winding down (its .done events not sent yet). */
+  get cancelling(): boolean {
+    return this.cancelReason !== undefined && !this.finished;
+  }
+
   cancel(reason: CancelReason): void {
     this.cancelReason ??= reason;
   }

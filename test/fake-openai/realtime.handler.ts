@@ -37,6 +37,8 @@ export class RealtimeConnection {
   private lastItemId: string | null = null;
   private lastUserText = '';
   private active: RealtimeResponse | undefined;
+  /** A turn ended while the cancelled reply was winding down: answer it once that reply is done. */
+  private respondWhenIdle = false;
   private ttsText = '';
   private finishing = false;
   private readonly io: ResponseIo;
@@ -206,7 +208,10 @@ export class RealtimeConnection {
       if (scripted?.transcriptDelayMs) void this.opts.timers.sleep(scripted.transcriptDelayMs).then(() => this.send(event));
       else this.send(event);
     }
-    if (thenRespond && !this.active) this.respond(undefined);
+    if (!thenRespond) return;
+    // A turn that ends while the interrupted reply is still winding down is answered right after it, as OpenAI does.
+    if (!this.active) this.respond(undefined);
+    else if (this.active.cancelling) this.respondWhenIdle = true;
   }
 
   private createItem(event: Json): void {
@@ -247,6 +252,11 @@ export class RealtimeConnection {
     this.lastItemId = response.itemId;
     void response.run(this.io, plan).finally(() => {
       if (this.active === response) this.active = undefined;
+      if (this.respondWhenIdle && !this.active) {
+        this.respondWhenIdle = false;
+        this.respond(undefined);
+        return;
+      }
       this.finishIfIdle();
     });
   }

@@ -5,6 +5,7 @@
  * browser that does not close in time is killed with everything it spawned.
  */
 import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
@@ -96,12 +97,15 @@ export class BrowserHarness {
 
   /**
    * afterEach: a screenshot of every page the test still has open (also when it failed:
-   * test-results/screenshots/<test name>[-<n>].png), then its contexts are closed.
+   * test-results/screenshots/<test name>[-<n>].png), then its contexts are closed. Without a name
+   * (the bench) the pages are only closed.
    */
   async endTest(testName: string | undefined): Promise<void> {
-    const base = (testName ?? 'test').replace(/[^\w\u4e00-\u9fff-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
     const pages = this.openPages.splice(0).filter((p) => !p.isClosed());
-    for (const [i, page] of pages.entries()) await within(screenshot(page, i === 0 ? base : `${base}-${i + 1}`), STEP_TIMEOUT_MS);
+    if (testName !== undefined) {
+      const base = screenshotName(testName);
+      for (const [i, page] of pages.entries()) await within(screenshot(page, i === 0 ? base : `${base}-${i + 1}`), STEP_TIMEOUT_MS);
+    }
     await this.closeContexts();
   }
 
@@ -128,6 +132,15 @@ export class BrowserHarness {
       // already gone
     }
   };
+}
+
+/**
+ * A file name for a test's screenshot. Long names are cut, with a hash of the whole name so that
+ * tests differing only at the end (it.each cases) do not overwrite each other's picture.
+ */
+function screenshotName(testName: string): string {
+  const slug = testName.replace(/[^\w\u4e00-\u9fff-]+/g, '-').replace(/^-+|-+$/g, '') || 'test';
+  return slug.length <= 80 ? slug : `${slug.slice(0, 71)}-${createHash('sha1').update(testName).digest('hex').slice(0, 8)}`;
 }
 
 /** Waits for `work` to settle (either way), at most `ms`: clean-up must not hang on a stuck page. */
@@ -181,29 +194,41 @@ export interface CanvasPixels {
   readonly visiblePixels: number;
 }
 
+const SAMPLE_SIZE = 128;
+
 /** Samples the canvas's pixels (WebGL canvases must use preserveDrawingBuffer). */
 export function canvasPixels(page: Page, selector: string): Promise<CanvasPixels> {
-  return page.$eval(selector, (canvas) => {
-    const doc = canvas.ownerDocument;
-    const sample = doc.createElement('canvas');
-    sample.width = 128;
-    sample.height = 128;
-    const g = sample.getContext('2d', { willReadFrequently: true });
-    if (!g) return { found: true, width: canvas.width, height: canvas.height, distinctColors: 0, visiblePixels: 0 };
-    g.drawImage(canvas, 0, 0, sample.width, sample.height);
-    const data: Uint8ClampedArray = g.getImageData(0, 0, sample.width, sample.height).data;
-    const colors = new Set<number>();
-    let visible = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      colors.add(((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]) >>> 0);
-      if (data[i + 3] > 0) visible++;
-    }
-    return { found: true, width: canvas.width, height: canvas.height, distinctColors: colors.size, visiblePixels: visible };
-  });
+  return page.$eval(
+    selector,
+    (canvas, size: number) => {
+      const doc = canvas.ownerDocument;
+      const sample = doc.createElement('canvas');
+      sample.width = size;
+      sample.height = size;
+      const g = sample.getContext('2d', { willReadFrequently: true });
+      if (!g) return { found: true, width: canvas.width, height: canvas.height, distinctColors: 0, visiblePixels: 0 };
+      g.drawImage(canvas, 0, 0, sample.width, sample.height);
+      const data: Uint8ClampedArray = g.getImageData(0, 0, sample.width, sample.height).data;
+      const colors = new Set<number>();
+      let visible = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        colors.add(((data[i] << 24) | (data[i + 1] << 16) | (data[i + 2] << 8) | data[i + 3]) >>> 0);
+        if (data[i + 3] > 0) visible++;
+      }
+      return { found: true, width: canvas.width, height: canvas.height, distinctColors: colors.size, visiblePixels: visible };
+    },
+    SAMPLE_SIZE,
+  );
 }
 
-/** True when every sampled pixel has the same colour (nothing was drawn). */
-export async function canvasIsBlank(page: Page, selector: string): Promise<boolean> {
-  const pixels = await canvasPixels(page, selector);
-  return pixels.distinctColors <= 1 || pixels.visiblePixels === 0;
+/** Share of the sample a figure must cover, and shades it must have, to count as drawn. */
+const FIGURE_MIN_COVER = 0.03;
+const FIGURE_MIN_COLOURS = 16;
+
+/**
+ * True when the canvas shows a shaded figure: not blank (one colour / all transparent), not a
+ * few stray pixels, not one flat fill — what a rendered avatar looks like and a broken one does not.
+ */
+export function showsFigure(pixels: CanvasPixels): boolean {
+  return pixels.visiblePixels >= FIGURE_MIN_COVER * SAMPLE_SIZE * SAMPLE_SIZE && pixels.distinctColors >= FIGURE_MIN_COLOURS;
 }

@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { buildSync } from 'esbuild';
@@ -65,21 +65,53 @@ async function startAgent(main: MainHarness): Promise<NestFastifyApplication> {
   return agent;
 }
 
+/** Runs every clean-up step even when one fails (no server may outlive a failed test), then throws the first failure. */
+async function closeAll(steps: ReadonlyArray<() => Promise<unknown> | undefined>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length) throw failures[0];
+}
+
 export async function startCompanionStack(options: CompanionStackOptions = {}): Promise<CompanionStack> {
   const work = mkdtempSync(join(tmpdir(), 'neko-browser-'));
-  const fake = await startFakeOpenAi({ apiKey: FAKE_KEY, deltaIntervalMs: options.deltaIntervalMs ?? 20 });
+  // What is running so far, last started first: a start that fails half-way stops the rest.
+  const started: Array<() => Promise<unknown> | undefined> = [() => void rmSync(work, { recursive: true, force: true })];
+  const abort = async (err: unknown): Promise<never> => {
+    await closeAll(started.slice().reverse()).catch(() => undefined);
+    throw err;
+  };
+  const fake = await startFakeOpenAi({ apiKey: FAKE_KEY, deltaIntervalMs: options.deltaIntervalMs ?? 20 }).catch(abort);
+  started.push(() => fake.close());
   // The agent tier points at the fake too: nothing leaves the machine.
   const agentTier = { agentModelProvider: 'custom', agentModelUrl: fake.baseUrl, agentModelId: 'fake-agent', agentModelApiKey: FAKE_KEY };
-  const mcpServer = options.mcp ? buildMcpServer(work) : undefined;
-  const main = await startMainApp({
-    memory: true,
-    fixture: options.fixture ?? false,
-    coreConfig: chatCoreConfig(fake, { speech: true, extra: { ...agentTier, ...options.coreConfig } }),
-    prepare: (root) => {
-      if (mcpServer) writeFileSync(join(root, 'mcp.json'), JSON.stringify({ mcpServers: { tests: { command: process.execPath, args: [mcpServer] } } }));
-    },
-  });
-  const agent = await startAgent(main);
+  let main: MainHarness;
+  let agent: NestFastifyApplication;
+  try {
+    const mcpServer = options.mcp ? buildMcpServer(work) : undefined;
+    main = await startMainApp({
+      memory: true,
+      fixture: options.fixture ?? false,
+      coreConfig: chatCoreConfig(fake, { speech: true, extra: { ...agentTier, ...options.coreConfig } }),
+      prepare: (root) => {
+        if (mcpServer) writeFileSync(join(root, 'mcp.json'), JSON.stringify({ mcpServers: { tests: { command: process.execPath, args: [mcpServer] } } }));
+      },
+    });
+    const startedMain = main;
+    started.push(
+      () => void rmSync(dirname(startedMain.root), { recursive: true, force: true }),
+      () => startedMain.memory?.close(),
+      () => startedMain.app.close(),
+    );
+    agent = await startAgent(main);
+  } catch (err) {
+    return abort(err);
+  }
   const memoryPort = main.ctx.env.ports.memory;
   return {
     fake,
@@ -91,6 +123,7 @@ export async function startCompanionStack(options: CompanionStackOptions = {}): 
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(inputHistory(turns)),
+        signal: AbortSignal.timeout(20_000),
       });
       if (!res.ok) throw new Error(`memory server /process answered ${res.status}: ${await res.text()}`);
       await main.memory?.get(IngestService).idle();
@@ -100,18 +133,19 @@ export async function startCompanionStack(options: CompanionStackOptions = {}): 
       const flags = agent.get(AgentFlagsService);
       return { analyzer: flags.analyzerEnabled, mcp: flags.get().mcp_enabled === true };
     },
-    async close() {
+    close: () =>
       // Main first: its sessions end and hand their last turns to memory, whose background work
-      // (summaries from the fake provider) is then let finish before anything else goes.
-      await main.app.close();
-      await main.memory
-        ?.get(IngestService)
-        .idle()
-        .catch(() => undefined);
-      await main.memory?.close();
-      await agent.close();
-      await fake.close();
-      rmSync(work, { recursive: true, force: true });
-    },
+      // (summaries from the fake provider) is then let finish before anything else goes. The
+      // agent's close ends the test MCP server it started.
+      closeAll([
+        () => main.app.close(),
+        () => main.memory?.get(IngestService).idle(),
+        () => main.memory?.close(),
+        () => agent.close(),
+        () => fake.close(),
+        // The data folder is a temporary directory of main's harness (…/neko-main-*/N.E.K.O).
+        () => void rmSync(dirname(main.root), { recursive: true, force: true }),
+        () => void rmSync(work, { recursive: true, force: true }),
+      ]),
   };
 }

@@ -8,7 +8,7 @@ import { AdminControlDto, AgentCommandDto, AgentFlagsDto, AvailabilityDto, Flags
 import { AgentProxyService } from './agent-proxy.service';
 import { AgentRouterService } from './agent-router.service';
 import { McpServersAnswerDto, McpServersDto } from './mcp-config.dto';
-import { McpConfigInputError, McpConfigService, parseServersBody } from './mcp-config.service';
+import { McpConfigConflictError, McpConfigInputError, McpConfigService, parseServersBody } from './mcp-config.service';
 
 /** N.E.K.O.'s agent router (spec §3.9): a thin proxy of the agent server plus main's own agent state. */
 @ApiTags('agent')
@@ -107,11 +107,13 @@ export class AgentRouterController {
   @ApiBody({ type: McpServersDto })
   @ApiOkResponse({ type: McpServersAnswerDto })
   @ApiResponse({ status: 422, description: '{"success": false, "error": "servers[1].url: url must be an http:// or https:// address"}' })
+  @ApiResponse({ status: 409, description: 'The file changed after the GET whose revision was sent: nothing was written' })
   async saveMcpServers(@Body() body: unknown): Promise<unknown> {
     try {
       return await this.mcpConfig.save(parseServersBody(body));
     } catch (err) {
       if (err instanceof McpConfigInputError) throw wireError(422, err.message);
+      if (err instanceof McpConfigConflictError) throw wireError(409, err.message);
       throw err;
     }
   }

@@ -120,6 +120,12 @@ export class McpServersDto {
   @IsObject({ each: true, message: 'every server must be an object' })
   @Type(() => McpServerEntryDto)
   servers!: McpServerEntryDto[];
+
+  @ApiPropertyOptional({ description: 'The revision of the GET this list was edited from: when the file changed since, the PUT is refused with 409 (nothing is lost)' })
+  @IsOptional()
+  @IsString({ message: 'revision must be text' })
+  @MaxLength(64, { message: 'revision is too long' })
+  revision?: string;
 }
 
 export class McpServersAnswerDto {
@@ -131,6 +137,9 @@ export class McpServersAnswerDto {
 
   @ApiProperty({ description: 'False while the file does not exist' })
   exists!: boolean;
+
+  @ApiProperty({ description: 'Names the file content read ("" = no file); send it back with the PUT' })
+  revision!: string;
 
   @ApiProperty({ type: [McpServerEntryDto] })
   servers!: McpServerEntryDto[];

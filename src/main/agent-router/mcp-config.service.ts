@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -17,6 +18,8 @@ export interface McpServersView {
   readonly success: true;
   readonly path: string;
   readonly exists: boolean;
+  /** Names the file's content as read; a PUT that carries it is refused when the file changed since. */
+  readonly revision: string;
   readonly servers: McpServerEntryDto[];
   readonly invalid: { name: string; error: string }[];
   /** Why the file as a whole could not be read (it is kept as a backup when the list is saved). */
@@ -25,6 +28,17 @@ export interface McpServersView {
 
 /** A user mistake in the list: answered as 422 with this readable message. */
 export class McpConfigInputError extends Error {}
+
+/** The file changed (by hand, another tab) after the page read it: answered as 409. */
+export class McpConfigConflictError extends Error {}
+
+/** '' while there is no file; else a short hash of its text. */
+const revisionOf = (raw: string | undefined): string => (raw === undefined ? '' : createHash('sha256').update(raw).digest('hex').slice(0, 16));
+
+export interface McpSaveRequest {
+  readonly servers: McpServerEntryDto[];
+  readonly revision?: string;
+}
 
 /** The first failing rule, with where it is ("servers[2].url: …"). */
 export function describeErrors(errors: readonly ValidationError[], path = ''): string | undefined {
@@ -39,12 +53,12 @@ export function describeErrors(errors: readonly ValidationError[], path = ''): s
 }
 
 /** The PUT body as a validated list, or a readable McpConfigInputError. */
-export function parseServersBody(body: unknown): McpServerEntryDto[] {
+export function parseServersBody(body: unknown): McpSaveRequest {
   if (!isPlainObject(body)) throw new McpConfigInputError('the body must be a JSON object {"servers": [...]}');
   const dto = plainToInstance(McpServersDto, body);
   const problem = describeErrors(validateSync(dto, { forbidUnknownValues: false }));
   if (problem !== undefined) throw new McpConfigInputError(problem);
-  return dto.servers;
+  return { servers: dto.servers, ...(dto.revision !== undefined ? { revision: dto.revision } : {}) };
 }
 
 /** Why an entry cannot be used, or undefined when it is a valid stdio or HTTP server. */
@@ -107,7 +121,7 @@ export class McpConfigService {
 
   async read(): Promise<McpServersView> {
     const file = await this.load();
-    const view = { success: true as const, path: this.path, exists: file.raw !== undefined, servers: [] as McpServerEntryDto[], invalid: [] as { name: string; error: string }[] };
+    const view = { success: true as const, path: this.path, exists: file.raw !== undefined, revision: revisionOf(file.raw), servers: [] as McpServerEntryDto[], invalid: [] as { name: string; error: string }[] };
     if (file.problem) return { ...view, problem: file.problem };
     const entries = isPlainObject(file.root.mcpServers) ? file.root.mcpServers : {};
     for (const [name, raw] of Object.entries(entries)) {
@@ -119,7 +133,7 @@ export class McpConfigService {
   }
 
   /** Saves the list (validated by the DTO; here the rules across fields and entries), then tells the agent. */
-  async save(servers: readonly McpServerEntryDto[]): Promise<McpServersView & { agent_notified: boolean }> {
+  async save({ servers, revision }: McpSaveRequest): Promise<McpServersView & { agent_notified: boolean }> {
     const seen = new Set<string>();
     servers.forEach((s, i) => {
       if (seen.has(s.name)) throw new McpConfigInputError(`servers[${i}].name: "${s.name}" is used twice`);
@@ -127,15 +141,19 @@ export class McpConfigService {
       const problem = entryProblem(s);
       if (problem) throw new McpConfigInputError(`servers[${i}] ("${s.name}"): ${problem}`);
     });
-    const run = this.queue.then(() => this.write(servers));
+    const run = this.queue.then(() => this.write(servers, revision));
     this.queue = run.catch(() => undefined);
     await run;
     const notified = await this.agent.notifyConfigChanged();
     return { ...(await this.read()), agent_notified: notified.status === 200 };
   }
 
-  private async write(servers: readonly McpServerEntryDto[]): Promise<void> {
+  private async write(servers: readonly McpServerEntryDto[], revision: string | undefined): Promise<void> {
     const file = await this.load();
+    // A server added by hand after the page loaded is not in its list: saving would delete it.
+    if (revision !== undefined && revision !== revisionOf(file.raw)) {
+      throw new McpConfigConflictError('mcp.json was changed elsewhere after this page read it; reload the list, then make your changes again');
+    }
     const before = !file.problem && isPlainObject(file.root.mcpServers) ? file.root.mcpServers : {};
     const next: Record<string, unknown> = {};
     for (const s of servers) next[s.name] = fileEntry(s);

@@ -8,7 +8,7 @@ export type TestTarget = (typeof TEST_TARGETS)[number];
 
 /** Why a test failed; the settings page words each one for the user. */
 export const TEST_ERRORS = [
-  'bad_url', 'missing_url', 'missing_key', 'unknown_provider', 'not_testable',
+  'bad_url', 'own_server', 'missing_url', 'missing_key', 'unknown_provider', 'not_testable',
   'bad_key', 'not_found', 'model_not_found', 'unreachable', 'timeout', 'rate_limited', 'server_error', 'http_error',
 ] as const;
 export type TestErrorCode = (typeof TEST_ERRORS)[number];

@@ -67,7 +67,12 @@ function providerDetail(text: string, apiKey: string): string {
 async function listModels(t: ProbeTarget, signal: AbortSignal): Promise<Listing> {
   const url = `${t.baseUrl.replace(/\/+$/, '')}/models`;
   try {
-    const res = await fetch(url, { headers: t.apiKey ? { authorization: `Bearer ${t.apiKey}` } : {}, signal, redirect: 'follow' });
+    // Redirects are not followed: the key would travel to (and the test probe) wherever they point.
+    const res = await fetch(url, { headers: t.apiKey ? { authorization: `Bearer ${t.apiKey}` } : {}, signal, redirect: 'manual' });
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      return fail('http_error', `The address redirects elsewhere (HTTP ${res.status}${res.headers.get('location') ? ` to ${res.headers.get('location')?.slice(0, 200)}` : ''}); enter the final address instead.`);
+    }
     const text = await readCapped(res);
     if (res.status === 404 || res.status === 405) return { kind: 'absent', status: res.status };
     if (!res.ok) return statusFailure(res.status, providerDetail(text, t.apiKey));

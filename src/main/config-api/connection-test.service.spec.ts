@@ -9,10 +9,12 @@ const FILE: CoreConfigFile = {
   enableCustomApi: true, visionModelUrl: 'http://127.0.0.1:9/v1', visionModelId: 'llava', visionModelApiKey: '',
 };
 
+const ENV = { host: '127.0.0.1', ports: { main: 48911, memory: 48912, agent: 48915, zmqSessionPub: 48961, zmqAgentPush: 48962, zmqAnalyzePush: 48963 } };
+
 function setUp(file: CoreConfigFile = FILE, complete: ChatCompletionPort['complete'] = () => Promise.resolve('p')) {
   const config = { read: () => Promise.resolve(file), config: () => Promise.resolve(deriveCoreConfig(file)) } as unknown as CoreConfigService;
   const chat = { complete: jest.fn(complete), stream: jest.fn() } as unknown as ChatCompletionPort & { complete: jest.Mock };
-  return { service: new ConnectionTestService(config, chat), chat };
+  return { service: new ConnectionTestService(config, chat, ENV), chat };
 }
 
 /** Answers every fetch with a model list and records what was asked. */
@@ -81,5 +83,27 @@ describe('ConnectionTestService', () => {
     jest.restoreAllMocks();
     listing([], 503);
     expect((await service.test({ tier: 'core' })).error_code).toBe('server_error');
+  });
+
+  it('never probes our own servers and never follows a redirect', async () => {
+    const fetch = jest.spyOn(globalThis, 'fetch').mockImplementation(() => Promise.resolve(new Response(null, { status: 302, headers: { location: 'http://127.0.0.1:48912/' } })));
+    const { service } = setUp();
+    for (const base_url of ['http://127.0.0.1:48912/v1', 'http://localhost:48915', 'http://[::1]:48911/v1']) {
+      expect(await service.test({ base_url, api_key: 'k' })).toMatchObject({ ok: false, error_code: 'own_server' });
+    }
+    expect(fetch).not.toHaveBeenCalled();
+    expect(await service.test({ base_url: 'http://127.0.0.1:11434/v1', api_key: 'k' })).toMatchObject({ ok: false, error_code: 'http_error' });
+    expect((fetch.mock.calls[0] as [string, RequestInit])[1].redirect).toBe('manual');
+  });
+
+  it('a saved key only goes to the host it was saved for', async () => {
+    const fetch = listing(['Qwen/Qwen3-Next-80B-A3B-Instruct']);
+    const { service } = setUp({ ...FILE, visionModelApiKey: 'sk-vision-secret-0003' });
+    await service.test({ tier: 'vision', base_url: 'http://127.0.0.1:9/v2', model: 'llava' });
+    expect(authOf(fetch, 0)).toBe('Bearer sk-vision-secret-0003');
+    await service.test({ tier: 'vision', base_url: 'http://127.0.0.1:10/v1', model: 'llava' });
+    expect(authOf(fetch, 1)).toBeUndefined();
+    expect((await service.test({ tier: 'assist', base_url: 'https://elsewhere.example/v1' })).error_code).toBe('missing_key');
+    expect(JSON.stringify(fetch.mock.calls)).not.toContain('sk-silicon-secret');
   });
 });

@@ -1,4 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { RUNTIME_ENV } from '../../shared/config/config.tokens';
+import type { RuntimeEnv } from '../../shared/config/env.schema';
 import { ASSIST_KEY_FIELDS, ASSIST_PROVIDERS, CORE_PROVIDERS } from '../../shared/config/api-providers.const';
 import { modelApiConfig } from '../../shared/config/core-config.derive';
 import { CoreConfigService } from '../../shared/config/core-config.service';
@@ -12,7 +14,19 @@ const DEFAULT_TIMEOUT_MS = 8000;
 /** Tiers whose model speaks audio, not chat completions: only the key and the list are checked. */
 const NOT_CHAT: ReadonlySet<string> = new Set(['core', 'omni', 'tts']);
 
+type KeyOr = (saved: string, savedUrl: string) => string;
 type Resolved = Omit<ProbeTarget, 'timeoutMs'> | { readonly code: TestErrorCode; readonly message: string };
+
+const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|.*\.localhost)$/i;
+
+/** "https://a.example/v1" → "https://a.example" ('' when not a URL): saved keys only go back where they were saved for. */
+const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+};
 
 const text = (file: CoreConfigFile, key: string): string => {
   const v = file[key];
@@ -28,6 +42,7 @@ export class ConnectionTestService {
   constructor(
     private readonly coreConfig: CoreConfigService,
     @Inject(CHAT_COMPLETION) private readonly chat: ChatCompletionPort,
+    @Optional() @Inject(RUNTIME_ENV) private readonly env?: Pick<RuntimeEnv, 'host' | 'ports'>,
   ) {}
 
   async test(body: ConnectionTestDto): Promise<ConnectionTestResultDto> {
@@ -42,19 +57,39 @@ export class ConnectionTestService {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       return { ok: false, latency_ms: 0, error_code: 'bad_url', message: `Only http:// and https:// addresses can be tested (this one is ${url.protocol}//).` };
     }
+    if (this.isOwnPort(url)) {
+      return { ok: false, latency_ms: 0, error_code: 'own_server', message: 'That address is one of N.E.K.O.\'s own servers, not an AI provider.' };
+    }
     const gap = endpointGap({ ...resolved, model: resolved.model || '-' });
     if (gap === 'key') return { ok: false, latency_ms: 0, error_code: 'missing_key', message: 'No API key is set for this provider. Type one in (or save it) first.', base_url: resolved.baseUrl };
     return probeEndpoint(this.chat, { ...resolved, timeoutMs: body.timeout_ms ?? DEFAULT_TIMEOUT_MS });
+  }
+
+  /**
+   * Our own processes are never probed: the test would otherwise let a page make this server send
+   * requests (with a saved key) to the memory or agent server.
+   */
+  private isOwnPort(url: URL): boolean {
+    if (!this.env) return false;
+    const host = url.hostname.toLowerCase();
+    if (!LOOPBACK.test(host) && host !== this.env.host.toLowerCase() && host !== '0.0.0.0' && host !== '[::]') return false;
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    return Object.values(this.env.ports).includes(port);
   }
 
   /** Which URL, key and model the body means (saved values fill what it leaves out). */
   private async resolve(body: ConnectionTestDto): Promise<Resolved> {
     const file = await this.coreConfig.read();
     const tier = body.tier;
-    const keyOr = (saved: string): string => {
+    /**
+     * A masked key posted back (the page shows saved keys as ****abcd) means the saved one. The saved
+     * key is only sent to the host it was saved for: a typed URL elsewhere must come with a typed key.
+     */
+    const keyOr = (saved: string, savedUrl: string): string => {
       const typed = body.api_key?.trim();
-      // A masked key posted back (the page shows saved keys as ****abcd) means the saved one.
-      return typed && typed !== maskForDisplay(saved) ? typed : saved;
+      if (typed && typed !== maskForDisplay(saved)) return typed;
+      const typedUrl = body.base_url?.trim();
+      return typedUrl && originOf(typedUrl) !== originOf(savedUrl) ? '' : saved;
     };
     if (tier === 'core' || tier === 'assist') return this.provider(tier, body, file, keyOr);
     if (tier !== undefined) {
@@ -62,7 +97,7 @@ export class ConnectionTestService {
       if (!explicit) return this.savedTier(tier, body, file, keyOr);
       const baseUrl = body.base_url?.trim() ?? text(file, `${tier}ModelUrl`);
       if (!baseUrl) return { code: 'missing_url', message: 'No URL is set for this task. Fill in its API URL first.' };
-      return { baseUrl, apiKey: keyOr(text(file, `${tier}ModelApiKey`)), model: body.model?.trim() ?? text(file, `${tier}ModelId`), chat: !NOT_CHAT.has(tier) };
+      return { baseUrl, apiKey: keyOr(text(file, `${tier}ModelApiKey`), text(file, `${tier}ModelUrl`)), model: body.model?.trim() ?? text(file, `${tier}ModelId`), chat: !NOT_CHAT.has(tier) };
     }
     const baseUrl = body.base_url?.trim() ?? '';
     if (!baseUrl) return { code: 'missing_url', message: 'Say what to test: a tier, or a base_url.' };
@@ -70,7 +105,7 @@ export class ConnectionTestService {
   }
 
   /** The core or assist provider chosen in the form (or saved). Core keys are checked on the vendor's HTTP API. */
-  private provider(tier: 'core' | 'assist', body: ConnectionTestDto, file: CoreConfigFile, keyOr: (saved: string) => string): Resolved {
+  private provider(tier: 'core' | 'assist', body: ConnectionTestDto, file: CoreConfigFile, keyOr: KeyOr): Resolved {
     const saved = text(file, tier === 'core' ? 'coreApi' : 'assistApi') || 'qwen';
     const name = body.provider?.trim() || saved;
     const coreKey = text(file, 'coreApiKey');
@@ -81,17 +116,17 @@ export class ConnectionTestService {
       const http = Object.hasOwn(ASSIST_PROVIDERS, name) ? ASSIST_PROVIDERS[name] : undefined;
       const baseUrl = body.base_url?.trim() || http?.url || '';
       if (!baseUrl) return { code: 'not_testable', message: 'This provider has no web API to test the key against.' };
-      return { baseUrl, apiKey: keyOr(profile.coreApiKey ?? coreKey), model: body.model?.trim() || profile.coreModel, chat: false };
+      return { baseUrl, apiKey: keyOr(profile.coreApiKey ?? coreKey, http?.url ?? ''), model: body.model?.trim() || profile.coreModel, chat: false };
     }
     const profile = Object.hasOwn(ASSIST_PROVIDERS, name) ? ASSIST_PROVIDERS[name] : undefined;
     if (!profile) return { code: 'unknown_provider', message: `There is no assist provider called "${name}".` };
     const field = ASSIST_KEY_FIELDS[name];
     const savedKey = profile.apiKey ?? ((field ? text(file, field) : '') || coreKey);
-    return { baseUrl: body.base_url?.trim() || profile.url, apiKey: keyOr(savedKey), model: body.model?.trim() || profile.summaryModel, chat: true };
+    return { baseUrl: body.base_url?.trim() || profile.url, apiKey: keyOr(savedKey, profile.url), model: body.model?.trim() || profile.summaryModel, chat: true };
   }
 
   /** A custom tier exactly as the app would call it now (its own endpoint when complete, else the provider's). */
-  private async savedTier(tier: CustomTier, body: ConnectionTestDto, file: CoreConfigFile, keyOr: (saved: string) => string): Promise<Resolved> {
+  private async savedTier(tier: CustomTier, body: ConnectionTestDto, file: CoreConfigFile, keyOr: KeyOr): Promise<Resolved> {
     const cfg = await this.coreConfig.config();
     const resolved = modelApiConfig(cfg, tier === 'omni' ? 'realtime' : tier === 'tts' ? 'tts_custom' : tier);
     if (!resolved.isCustom && tier === 'omni') return this.provider('core', body, file, keyOr);

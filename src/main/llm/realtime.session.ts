@@ -47,6 +47,9 @@ export class RealtimeSession implements LlmSession {
   private baseInstructions = '';
   private contexts: string[] = [];
   private responding = false;
+  /** The provider's id of the response in progress, and the one a cancel was already sent for. */
+  private responseId: string | undefined;
+  private cancelSentFor: string | undefined;
   private responseDue = false;
   private userSpeaking = false;
   private skipping = false;
@@ -143,8 +146,21 @@ export class RealtimeSession implements LlmSession {
   }
 
   cancelResponse(): Promise<void> {
-    if (this.isOpen && this.responding) this.send({ type: 'response.cancel' });
+    if (this.isOpen) this.cancelCurrent();
     return Promise.resolve();
+  }
+
+  /**
+   * Cancels the response we saw start, once. A cancel without `response_id` stops whatever runs
+   * when the provider reads it — after a burst of microphone frames that can already be the reply
+   * to the next turn, cut after its first words. Providers that give no id get the bare cancel.
+   */
+  private cancelCurrent(): void {
+    if (!this.responding) return;
+    const id = this.responseId;
+    if (id !== undefined && this.cancelSentFor === id) return;
+    this.cancelSentFor = id;
+    this.send(id !== undefined ? { type: 'response.cancel', response_id: id } : { type: 'response.cancel' });
   }
 
   close(): Promise<void> {
@@ -192,6 +208,8 @@ export class RealtimeSession implements LlmSession {
       case 'response.created':
         if (this.deferredDone) this.gate.release(); // the previous reply still waited: it goes out first
         this.responding = true;
+        this.responseId = str(asJson(e.response)?.id) || undefined;
+        this.cancelSentFor = undefined;
         this.responseDue = false;
         this.reply.reset();
         this.pcm.reset();
@@ -201,7 +219,8 @@ export class RealtimeSession implements LlmSession {
         this.watchdog.speech();
         this.vision?.newTurn();
         this.events.speechStarted();
-        if (this.responding) this.send({ type: 'response.cancel' });
+        // OpenAI's server VAD is configured with interrupt_response: it cancels the reply itself.
+        if (this.dialect !== 'gpt') this.cancelCurrent();
         return;
       case 'input_audio_buffer.speech_stopped':
         this.userSpeaking = false;
@@ -227,6 +246,7 @@ export class RealtimeSession implements LlmSession {
 
   private onResponseDone(): void {
     this.responding = false;
+    this.responseId = undefined;
     this.responseDue = false;
     const wasSkipped = this.skipping;
     this.skipping = false;

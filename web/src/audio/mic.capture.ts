@@ -19,6 +19,8 @@ export class MicCapture {
   private stream: MediaStream | undefined;
   private node: AudioWorkletNode | undefined;
   private starting: Promise<void> | undefined;
+  /** Bumped by stop(): an open() still waiting for the permission prompt or the worklet then gives up. */
+  private generation = 0;
 
   /**
    * @param onFrame every captured frame
@@ -35,13 +37,18 @@ export class MicCapture {
 
   /** Asks for the microphone (the saved device when it still exists) and starts sending frames. */
   start(deviceId?: string): Promise<void> {
-    this.starting ??= this.open(deviceId).finally(() => {
-      this.starting = undefined;
+    if (this.starting) return this.starting;
+    const starting = this.open(deviceId, this.generation).finally(() => {
+      if (this.starting === starting) this.starting = undefined;
     });
-    return this.starting;
+    this.starting = starting;
+    return starting;
   }
 
+  /** Releases the microphone; also cancels a start still in progress (the user changed their mind). */
   stop(): void {
+    this.generation += 1;
+    this.starting = undefined;
     if (this.node) {
       this.node.port.onmessage = null;
       this.node.disconnect();
@@ -54,7 +61,7 @@ export class MicCapture {
     this.onLevel(0);
   }
 
-  private async open(deviceId?: string): Promise<void> {
+  private async open(deviceId: string | undefined, generation: number): Promise<void> {
     if (this.stream) return;
     if (!navigator.mediaDevices?.getUserMedia) throw new MicUnavailableError('insecure');
     let stream: MediaStream;
@@ -65,13 +72,19 @@ export class MicCapture {
       if (!deviceId || !(err instanceof DOMException) || err.name !== 'OverconstrainedError') throw err;
       stream = await navigator.mediaDevices.getUserMedia({ audio: CONSTRAINTS });
     }
+    // Stopped while the permission prompt was open: the microphone must not stay on behind the UI.
+    if (generation !== this.generation) {
+      for (const track of stream.getTracks()) track.stop();
+      return;
+    }
     this.stream = stream;
     try {
       const mobile = isMobileDevice();
-      this.ctx = createContext();
-      await this.ctx.audioWorklet.addModule(WORKLET_URL);
-      const source = this.ctx.createMediaStreamSource(stream);
-      this.node = new AudioWorkletNode(this.ctx, 'neko-mic-capture', {
+      const ctx = (this.ctx = createContext());
+      await ctx.audioWorklet.addModule(WORKLET_URL);
+      if (generation !== this.generation) return; // stop() already released the stream and the context
+      const source = ctx.createMediaStreamSource(stream);
+      this.node = new AudioWorkletNode(ctx, 'neko-mic-capture', {
         numberOfOutputs: 0,
         processorOptions: mobile ? { targetRate: 16_000, frameSize: 512 } : { targetRate: 48_000, frameSize: 480 },
       });
@@ -80,8 +93,9 @@ export class MicCapture {
         this.onLevel(ev.data.level);
       };
       source.connect(this.node);
-      if (this.ctx.state === 'suspended') await this.ctx.resume();
+      if (ctx.state === 'suspended') await ctx.resume();
     } catch (err) {
+      if (generation !== this.generation) return;
       this.stop();
       throw err;
     }

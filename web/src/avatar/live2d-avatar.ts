@@ -42,7 +42,8 @@ async function live2dModule(source: AvatarSource): Promise<typeof import('pixi-l
   if (/\.model3\.json$/i.test(source.url)) {
     // Asked first, so that a missing file is a message, not a failed request in the console.
     const core = await api.get<{ available: boolean; path: string; url: string }>('/api/live2d/cubism_core').catch(() => undefined);
-    const missing = () => new AvatarError(t('avatar.error.cubism4Missing', { name: source.name, file: CUBISM4_CORE_FILE, path: core?.path ?? '' }), 'cubism4-core-missing');
+    const path = core?.path ?? t('avatar.live2dFolder');
+    const missing = () => new AvatarError(t('avatar.error.cubism4Missing', { name: source.name, file: CUBISM4_CORE_FILE, path }), 'cubism4-core-missing');
     if (core && !core.available) throw missing();
     try {
       await loadScript(core?.url ?? CUBISM4_CORE);
@@ -107,6 +108,27 @@ function setParameter(core: object, cubism2: string, cubism4: string, value: num
   else model.setParameterValueById?.(cubism4, value);
 }
 
+/** A texture or motion file the server never answers must not leave the page "loading" forever. */
+const LOAD_TIMEOUT_MS = 60_000;
+
+function withinTime(loading: Promise<Live2DModel>): Promise<Live2DModel> {
+  let timer = 0;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = window.setTimeout(() => {
+      reject(new DOMException('the model files took too long to load', 'TimeoutError'));
+      void loading.then((late) => late.destroy({ children: true, texture: true, baseTexture: true }), () => undefined);
+    }, LOAD_TIMEOUT_MS);
+  });
+  return Promise.race([loading, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Destroys the pixi app (and what it draws) and gives the WebGL context back at once. */
+function loseContext(app: { renderer: unknown; destroy(removeView?: boolean, options?: object): void }, withStage = false): void {
+  const gl = (app.renderer as { gl?: WebGLRenderingContext }).gl;
+  app.destroy(false, withStage ? { children: true, texture: true, baseTexture: true } : undefined);
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+}
+
 export const loadLive2dAvatar: RendererLoader = async (canvas, source, options) => {
   const [PIXI, { Live2DModel: Model }, mapping] = await Promise.all([import('pixi.js'), live2dModule(source), emotionMapping(source.name)]);
   let app: InstanceType<typeof PIXI.Application>;
@@ -117,12 +139,13 @@ export const loadLive2dAvatar: RendererLoader = async (canvas, source, options) 
   }
   let model: Live2DModel;
   try {
-    model = await Model.from(source.url, { autoUpdate: false, autoHitTest: false, autoFocus: false });
+    model = await withinTime(Model.from(source.url, { autoUpdate: false, autoHitTest: false, autoFocus: false }));
   } catch (err) {
-    app.destroy(false);
+    loseContext(app);
     console.warn('Live2D', source.url, err);
     const status = /\b(40\d|50\d)\b/.exec(errorMessage(err))?.[1];
-    const reason = status ? t('avatar.error.notFound', { status }) : t('avatar.error.unreadable');
+    const slow = err instanceof DOMException && err.name === 'TimeoutError';
+    const reason = status ? t('avatar.error.notFound', { status }) : slow ? t('avatar.error.slow') : t('avatar.error.unreadable');
     throw new AvatarError(t('avatar.error.loadFailed', { name: source.name, reason }), 'load-failed', { cause: err });
   }
   const natural = { width: model.width, height: model.height };
@@ -167,9 +190,7 @@ export const loadLive2dAvatar: RendererLoader = async (canvas, source, options) 
       app.renderer.render(app.stage);
     },
     dispose() {
-      const gl = (app.renderer as { gl?: WebGLRenderingContext }).gl;
-      app.destroy(false, { children: true, texture: true, baseTexture: true });
-      gl?.getExtension('WEBGL_lose_context')?.loseContext();
+      loseContext(app, true);
     },
   };
   return avatar;

@@ -6,9 +6,10 @@
 import { VRMLoaderPlugin, VRMUtils, type VRM, type VRMHumanBoneName } from '@pixiv/three-vrm';
 import * as THREE from 'three';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
-import { errorMessage } from '../core/dom';
+import { api } from '../core/api';
+import { enc, errorMessage } from '../core/dom';
 import { t } from '../core/i18n';
-import { AvatarError } from './avatar.port';
+import { AvatarError, type AvatarSource } from './avatar.port';
 import { Blinker, drawingRatio, EMOTION_SECONDS, Fader, normalizeEmotion, type AvatarRenderer, type Emotion, type RendererLoader } from './avatar.renderer';
 
 const EMOTION_PRESET: Record<Emotion, string | undefined> = { happy: 'happy', sad: 'sad', angry: 'angry', surprised: 'surprised', relaxed: 'relaxed', neutral: undefined };
@@ -88,14 +89,47 @@ function idle(vrm: VRM, time: number, gestures: boolean): void {
   if (tail) tail.rotation.set(Math.sin(time * 1.1) * 0.12, Math.sin(time * 1.4) * 0.35, Math.sin(time * 0.9) * 0.1);
 }
 
+type Mapping = Readonly<Record<string, unknown>>;
+
+/**
+ * The expressions the user chose per emotion on the models page (the server answers its default
+ * map for models without one); none for the built-in avatar, which the server does not know.
+ */
+async function emotionMapping(source: AvatarSource): Promise<Mapping> {
+  if (source.isDefault) return {};
+  try {
+    const answer = await api.get<{ success?: boolean; config?: Mapping }>(`/api/model/vrm/emotion_mapping/${enc(source.name)}`, { timeoutMs: 10_000 });
+    return answer.success && answer.config ? answer.config : {};
+  } catch {
+    return {}; // the VRM presets then
+  }
+}
+
+/** The first expression the model has among those mapped to the emotion, else the VRM preset. */
+function expressionFor(vrm: VRM, mapping: Mapping, emotion: string): string | undefined {
+  const has = (name: string) => vrm.expressionManager?.getExpression(name) != null;
+  const word = emotion.trim().toLowerCase();
+  const normal = normalizeEmotion(word);
+  for (const key of [word, normal]) {
+    const mapped = mapping[key];
+    const names = typeof mapped === 'string' ? [mapped] : Array.isArray(mapped) ? mapped : [];
+    const hit = names.find((n): n is string => typeof n === 'string' && n !== 'neutral' && has(n));
+    if (hit) return hit;
+  }
+  const preset = EMOTION_PRESET[normal];
+  return preset && has(preset) ? preset : undefined;
+}
+
 export const loadVrmAvatar: RendererLoader = async (canvas, source, options) => {
   const renderer = createRenderer(canvas, !options.preview);
   renderer.setPixelRatio(drawingRatio(options));
   let vrm: VRM;
+  let mapping: Mapping;
   try {
-    vrm = await loadVrm(source.url, source.name);
+    [vrm, mapping] = await Promise.all([loadVrm(source.url, source.name), emotionMapping(source)]);
   } catch (err) {
     renderer.dispose();
+    renderer.forceContextLoss();
     throw err;
   }
   const scene = new THREE.Scene();
@@ -123,8 +157,7 @@ export const loadVrmAvatar: RendererLoader = async (canvas, source, options) => 
       mouth = Math.max(0, Math.min(1, open));
     },
     setEmotion(name) {
-      const preset = EMOTION_PRESET[normalizeEmotion(name)];
-      const next = preset && expressions?.getExpression(preset) ? preset : undefined;
+      const next = expressionFor(vrm, mapping, name);
       if (shown && shown !== next) expressions?.setValue(shown, 0);
       shown = next;
       if (next) emotion.show(EMOTION_SECONDS);

@@ -9,6 +9,8 @@ import type { StatusKind } from './status.messages';
 
 /** Closer than this to the bottom counts as "reading the latest". */
 const STICK_PX = 48;
+/** A page left open for days must not grow without end: older lines are dropped (memory keeps them). */
+const MAX_LINES = 400;
 
 export class ChatLog {
   private current: HTMLElement | undefined;
@@ -101,6 +103,13 @@ export class ChatLog {
   private insert(node: HTMLElement): void {
     this.empty.hidden = true;
     this.log.insertBefore(node, this.typing);
+    while (this.log.childElementCount > MAX_LINES + 1) {
+      const oldest = this.log.firstElementChild;
+      if (!oldest || oldest === this.typing) break;
+      oldest.remove();
+      const note = this.notes.findIndex((n) => oldest.contains(n.span));
+      if (note >= 0) this.notes.splice(note, 1);
+    }
     this.follow();
   }
 

@@ -6,7 +6,7 @@
 import { PcmPlayer } from '../audio/pcm.player';
 import { startLipSync } from '../avatar/lip-sync';
 import { api } from '../core/api';
-import { el, enc, must } from '../core/dom';
+import { el, enc, latestRequest, must } from '../core/dom';
 import { t } from '../core/i18n';
 import { leavingPage } from '../core/page';
 import { toast } from '../core/toast';
@@ -41,6 +41,10 @@ export class CompanionApp {
    * wire must not sound after the barge-in.
    */
   private bargedIn = false;
+  /** Voice mode: between the user_activity of speech_started and the one of speech_stopped. */
+  private userSpeaking = false;
+  /** Only the latest turn's emotion analysis may change her expression. */
+  private readonly emotionTurn = latestRequest();
 
   constructor(
     private name: string,
@@ -120,7 +124,7 @@ export class CompanionApp {
   private onMessage(m: ServerMessage): void {
     switch (m.type) {
       case 'gemini_response':
-        if (m.isNewMessage === true) this.bargedIn = false;
+        if (m.isNewMessage === true) this.bargedIn = this.userSpeaking = false;
         this.log.appendAi(str(m.text), m.isNewMessage === true);
         break;
       case 'user_transcript':
@@ -128,14 +132,21 @@ export class CompanionApp {
         this.log.setTyping(true);
         break;
       case 'user_activity':
-        this.bargedIn = true;
         this.player.stop();
+        // Text mode: one per message; the old reply's audio still on the wire is dropped until the
+        // new reply's first delta. Voice mode: one when the user starts speaking and one when they
+        // stop (spec §5.5/§5.6). Audio after the second is the new reply, which can come before its
+        // text (the server holds the text until the user's own transcription, up to 3 s): dropping
+        // it would cut the start of every voice reply. A missed pair heals at the next isNewMessage.
+        if (this.session.current === 'voice') this.bargedIn = this.userSpeaking = !this.userSpeaking;
+        else this.bargedIn = true;
         break;
       case 'session_preparing':
         this.session.onPreparing(str(m.input_mode));
         break;
       case 'session_started':
         must('#setup-hint').hidden = true;
+        this.userSpeaking = false;
         this.session.onStarted(str(m.input_mode));
         break;
       case 'status':
@@ -201,10 +212,11 @@ export class CompanionApp {
     this.log.endTurn();
     const text = this.log.lastAiText();
     if (text === '') return;
+    const isLatest = this.emotionTurn();
     api
       .post<{ emotion?: unknown; error?: unknown }>('/api/emotion/analysis', { text, lanlan_name: this.name }, { timeoutMs: 15_000 })
       .then((r) => {
-        if (typeof r.emotion === 'string' && r.error === undefined) this.avatar.setEmotion(r.emotion);
+        if (isLatest() && typeof r.emotion === 'string' && r.error === undefined) this.avatar.setEmotion(r.emotion);
       })
       .catch(() => undefined); // an expression is a nicety: a failed analysis changes nothing
   }

@@ -13,6 +13,8 @@ export type ImageInput = 'screen' | 'camera';
 
 export class ScreenShare {
   private stream: MediaStream | undefined;
+  /** A second click while the browser's picker is open waits for the same answer (no second, leaked stream). */
+  private starting: Promise<void> | undefined;
   private readonly video = document.createElement('video');
   private readonly canvas = document.createElement('canvas');
 
@@ -32,8 +34,15 @@ export class ScreenShare {
   }
 
   /** Asks the browser for the screen (or camera); rejects when the user says no. */
-  async start(): Promise<void> {
-    if (this.stream) return;
+  start(): Promise<void> {
+    if (this.stream) return Promise.resolve();
+    this.starting ??= this.open().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
     const media = navigator.mediaDevices;
     if (this.inputType === 'camera') {
       if (!media?.getUserMedia) throw new ScreenShareUnavailableError();

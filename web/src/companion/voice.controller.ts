@@ -14,6 +14,8 @@ export class VoiceController {
   private readonly mic: MicCapture;
   private screenTimer: ReturnType<typeof setInterval> | undefined;
   private deviceId: string | undefined | null = null;
+  /** Bumped by end(): a begin() still reading the saved microphone then does not open it. */
+  private run = 0;
 
   constructor(
     private readonly socket: ChatSocket,
@@ -25,11 +27,15 @@ export class VoiceController {
 
   /** Opens the microphone (the one chosen in settings, if any) and starts streaming. */
   async begin(): Promise<void> {
-    await this.mic.start((await this.savedMicrophone()) ?? undefined);
+    const run = ++this.run;
+    const device = await this.savedMicrophone();
+    if (run !== this.run) return;
+    await this.mic.start(device);
     this.syncScreen();
   }
 
   end(): void {
+    this.run += 1;
     this.mic.stop();
     clearInterval(this.screenTimer);
     this.screenTimer = undefined;

@@ -9,6 +9,8 @@ export const en = {
   'avatar.error.notFound': 'the file is missing (HTTP {status})',
   'avatar.error.unreadable': 'its files could not be read',
   'avatar.error.notVrm': 'it is not a VRM model',
+  'avatar.error.slow': 'its files took more than a minute to load',
+  'avatar.live2dFolder': 'usually Documents/N.E.K.O/live2d/',
 } as const;
 
 export const zh: Translation<typeof en> = {
@@ -19,4 +21,6 @@ export const zh: Translation<typeof en> = {
   'avatar.error.notFound': '文件不存在（HTTP {status}）',
   'avatar.error.unreadable': '无法读取模型文件',
   'avatar.error.notVrm': '这不是 VRM 模型',
+  'avatar.error.slow': '模型文件加载超过一分钟仍未完成',
+  'avatar.live2dFolder': '通常是 文档/N.E.K.O/live2d/',
 };

@@ -65,6 +65,8 @@ export const en = {
   'memory.recent.saved': 'Short-term memory saved',
   'memory.recent.saveFailed': 'Could not save short-term memory',
   'memory.recent.unsaved': 'Unsaved changes',
+  'memory.recent.discardConfirm': 'The short-term memory of {name} has changes that are not saved yet. Switch anyway and drop them?',
+  'memory.recent.discard': 'Drop changes and switch',
 } as const;
 
 export const zh: Translation<typeof en> = {
@@ -131,4 +133,6 @@ export const zh: Translation<typeof en> = {
   'memory.recent.saved': '短期记忆已保存',
   'memory.recent.saveFailed': '短期记忆没能保存',
   'memory.recent.unsaved': '有未保存的修改',
+  'memory.recent.discardConfirm': '{name} 的短期记忆还有未保存的修改。仍要切换并放弃这些修改吗？',
+  'memory.recent.discard': '放弃修改并切换',
 };

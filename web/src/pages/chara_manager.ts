@@ -21,7 +21,7 @@ bootPage(async () => {
   let file: CharactersFile = {};
   let voices: Readonly<Record<string, VoiceEntry>> = {};
 
-  const render = () => renderList(list, { file, voices, editing: editor.editing ?? null }, act, create);
+  const render = () => renderList(list, { file, voices, editing: editor.editing ?? null }, act, () => void create());
 
   async function load(): Promise<void> {
     try {
@@ -40,10 +40,11 @@ bootPage(async () => {
     }
     if (typeof editor.editing === 'string' && !(editor.editing in (file.猫娘 ?? {}))) editor.close();
     render();
-    master.show(file.主人 ?? {});
+    if (!master.unsaved) master.show(file.主人 ?? {});
   }
 
-  function create(): void {
+  async function create(): Promise<void> {
+    if (editor.editing === null || !(await editor.mayLeave())) return;
     editor.open(null, file, voices);
     render();
   }
@@ -51,8 +52,13 @@ bootPage(async () => {
   function act(action: CardAction, name: string, button: HTMLButtonElement): void {
     const isCurrent = name === file.当前猫娘;
     if (action === 'edit') {
-      editor.open(name, file, voices);
-      render();
+      // Opening it again would reset what was typed; another character asks before dropping it.
+      if (editor.editing === name) return;
+      void editor.mayLeave().then((ok) => {
+        if (!ok) return;
+        editor.open(name, file, voices);
+        render();
+      });
       return;
     }
     void guarded(t(`chara.${action}Failed`), async () => {
@@ -105,10 +111,14 @@ bootPage(async () => {
       ensureOk(await api.post('/api/characters/master', body));
       toast(t('chara.masterSaved'), 'ok');
       await load();
+      master.show(file.主人 ?? {});
     }, master.form.querySelector<HTMLButtonElement>('[data-action=save-master]'));
   });
 
-  must('#chara-new').addEventListener('click', create);
+  must('#chara-new').addEventListener('click', () => void create());
+  window.addEventListener('beforeunload', (ev) => {
+    if (editor.unsaved || master.unsaved) ev.preventDefault();
+  });
   // Another window cloned a voice, chose a model or switched the character: show it.
   onPageMessage((msg) => {
     if (['voice_id_updated', 'model_changed', 'character_changed'].includes(msg.action)) {

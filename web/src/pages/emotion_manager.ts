@@ -45,8 +45,9 @@ bootPage(async () => {
     rememberModel(model.name);
     open(model);
   });
+  // only the info line: re-building the editor would drop the mapping the user is editing
   onLanguageChange(() => {
-    if (current) open(current);
+    if (current) void describe(current);
   });
 
   try {

@@ -178,6 +178,7 @@ bootPage(() => {
 
   setPressed(screenButton, false, 'companion.screen.start');
   setAway(false);
+  sessionState.textContent = t(SESSION_KEY[lastSession]); // the markup's placeholder is English
   app.start();
   input.focus({ preventScroll: true });
 });

@@ -3,7 +3,7 @@
  * to a character, uploading models and the per-model emotion mapping.
  */
 import { confirmDialog } from '../core/dialog';
-import { enc, must } from '../core/dom';
+import { el, enc, latestRequest, must } from '../core/dom';
 import { onLanguageChange, t } from '../core/i18n';
 import { bootPage, pageData } from '../core/page';
 import { onPageMessage, postPageMessage } from '../core/page-bus';
@@ -29,19 +29,30 @@ bootPage(async () => {
     must('#preview-name').textContent = state.selected ? `— ${displayName(state.selected)}` : '';
   };
 
+  const renderMappingTitle = () => {
+    const card = state.selected;
+    must('#mapping-title').textContent = card ? t('models.mappingFor', { name: displayName(card) }) : t('models.mapping');
+  };
+
   const renderMapping = () => {
     const card = state.selected;
-    const editor = must('#emotion-editor');
     const isLive2d = card?.kind === 'live2d';
     must('#param-link').hidden = must('#emotion-link').hidden = !isLive2d;
-    must('#mapping-title').textContent = card ? t('models.mappingFor', { name: displayName(card) }) : t('models.mapping');
-    if (!card) return;
+    renderMappingTitle();
+    if (!card) {
+      must('#emotion-editor').replaceChildren(el('p', { class: 'empty', text: t('models.mappingPick') }));
+      return;
+    }
+    // A fresh box per model: the two editors guard their own requests, not each other's, so a slow
+    // Live2D answer must land in a detached box rather than over the VRM editor shown since.
+    const box = el('div');
+    must('#emotion-editor').replaceChildren(box);
     if (isLive2d) {
       must<HTMLAnchorElement>('#param-link').href = `/live2d_parameter_editor?model=${enc(card.name)}`;
       must<HTMLAnchorElement>('#emotion-link').href = `/live2d_emotion_manager?model=${enc(card.name)}`;
-      void renderLive2dEmotionEditor(editor, { name: card.name, ...(card.itemId ? { itemId: card.itemId } : {}) });
+      void renderLive2dEmotionEditor(box, { name: card.name, ...(card.itemId ? { itemId: card.itemId } : {}) });
     } else {
-      void renderVrmEmotionEditor(editor, { name: card.name, fixed: card.origin === 'default' });
+      void renderVrmEmotionEditor(box, { name: card.name, fixed: card.origin === 'default' });
     }
   };
 
@@ -57,7 +68,7 @@ bootPage(async () => {
     const chara = state.chara;
     void guarded(t('models.assignFailed'), async () => {
       await assignModel(chara, card);
-      state.inUse = card;
+      if (state.chara === chara) state.inUse = card; // else the list now shows another character
       render();
       toast(t('models.assigned', { chara, model: displayName(card) }), 'ok');
       // The companion page (and any other open page) reloads the avatar of this character.
@@ -71,6 +82,8 @@ bootPage(async () => {
       await guarded(t('models.deleteFailed'), async () => {
         await deleteVrm(card);
         toast(t('models.deleted', { name: card.name }), 'ok');
+        // the character falls back to the default avatar: an open companion page shows it now
+        if (state.chara !== '' && sameCard(card, state.inUse)) postPageMessage('model_changed', { name: state.chara });
         if (sameCard(card, state.selected)) state.selected = undefined;
         await refresh();
         if (!state.selected) {
@@ -81,8 +94,11 @@ bootPage(async () => {
     })();
   }
 
+  const inUseRequest = latestRequest();
   const refreshInUse = async () => {
-    state.inUse = state.chara === '' ? undefined : await cardInUse(state.cards, state.chara);
+    const isLatest = inUseRequest();
+    const inUse = state.chara === '' ? undefined : await cardInUse(state.cards, state.chara);
+    if (isLatest()) state.inUse = inUse; // a quicker answer for a character picked since wins
   };
 
   const refresh = async () => {
@@ -112,7 +128,9 @@ bootPage(async () => {
   onLanguageChange(() => {
     render();
     preview.relabel();
-    renderMapping();
+    // not the editor itself: re-building it would drop the mapping the user is editing
+    if (state.selected) renderMappingTitle();
+    else renderMapping();
   });
   // Another window changed a model or the current character: the "in use" mark follows.
   onPageMessage((message) => {

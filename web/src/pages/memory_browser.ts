@@ -1,6 +1,7 @@
 // Memory browser: a character's memories as a day-by-day timeline, search as you type, edit and
 // forget, the automatic review switch, and the short-term memory editor.
 import { api } from '../core/api';
+import { confirmDialog } from '../core/dialog';
 import { el, fillSelect, must } from '../core/dom';
 import { onLanguageChange, t } from '../core/i18n';
 import { bootPage, pageData } from '../core/page';
@@ -69,6 +70,11 @@ class MemoryBrowser {
     void this.review.load();
   }
 
+  /** The short-term memory has edits not saved. */
+  get unsaved(): boolean {
+    return this.recent.unsaved;
+  }
+
   /** Shows `name`'s memories ('' = no character yet). */
   async show(name: string): Promise<void> {
     this.name = name;
@@ -87,7 +93,7 @@ class MemoryBrowser {
     this.describe();
     this.recent.relabel();
     if (this.search.active) this.search.rerender();
-    else this.timeline.show();
+    else this.timeline.relabel();
   }
 
   private describe(): void {
@@ -115,12 +121,19 @@ bootPage(async () => {
   } else {
     fillSelect(select, names.map((n) => ({ value: n })), preferred);
   }
-  select.addEventListener('change', () => {
+  let shown = select.value;
+  const switchTo = async (name: string) => {
+    if (parts.unsaved && !(await confirmDialog(t('memory.recent.discardConfirm', { name: shown }), { danger: true, okText: t('memory.recent.discard') }))) {
+      select.value = shown;
+      return;
+    }
+    shown = name;
     const url = new URL(location.href);
-    url.searchParams.set('lanlan_name', select.value);
+    url.searchParams.set('lanlan_name', name);
     history.replaceState(history.state, '', url);
-    void parts.show(select.value);
-  });
+    await parts.show(name);
+  };
+  select.addEventListener('change', () => void switchTo(select.value));
   onLanguageChange(() => parts.relabel());
   await parts.show(select.value);
 });

@@ -25,6 +25,8 @@ bootPage(async () => {
   const progressText = must('#voice-progress-text');
   const result = must('#voice-result');
   let fileProblem: string | undefined;
+  /** The check of the file picked last; a submit waits for it, an older check never overwrites it. */
+  let checking: Promise<string | undefined> = Promise.resolve(undefined);
 
   const say = (box: HTMLElement, text: string | undefined) => {
     box.textContent = text ?? '';
@@ -38,7 +40,11 @@ bootPage(async () => {
       listen.hidden = !file;
       if (file) listen.src = URL.createObjectURL(file);
       else listen.removeAttribute('src');
-      fileProblem = file ? await checkVoiceSample(file) : undefined;
+      const check = file ? checkVoiceSample(file) : Promise.resolve(undefined);
+      checking = check;
+      const problem = await check;
+      if (checking !== check) return;
+      fileProblem = problem;
       say(fileError, fileProblem);
     })();
   });
@@ -59,6 +65,12 @@ bootPage(async () => {
 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
+    if (submit.disabled) return;
+    submit.disabled = true;
+    void checking.then(() => send(), (err: unknown) => fail(err)).finally(() => (submit.disabled = false));
+  });
+
+  const send = async () => {
     const file = fileInput.files?.[0];
     const prefix = prefixInput.value.trim();
     const chara = select.value;
@@ -69,28 +81,24 @@ bootPage(async () => {
       return;
     }
     result.replaceChildren();
-    submit.disabled = true;
     showProgress(0, t('editors.voice.uploading', { percent: 0 }));
-    void (async () => {
-      try {
-        const voiceId = await cloneVoice(file, prefix, chara, ({ fraction, sent }) => {
-          showProgress(sent ? undefined : fraction, sent ? t('editors.voice.working') : t('editors.voice.uploading', { percent: Math.round(fraction * 100) }));
-        });
-        result.replaceChildren(el(
-          'div',
-          { class: 'banner banner-ok', 'data-voice-id': voiceId },
-          el('strong', { text: chara ? t('editors.voice.doneFor', { name: chara }) : t('editors.voice.done') }),
-          el('p', {}, t('editors.voice.voiceId'), ' ', el('code', { text: voiceId })),
-        ));
-        postPageMessage('voice_id_updated', { voice_id: voiceId, lanlan_name: chara });
-      } catch (err) {
-        fail(err);
-      } finally {
-        progress.hidden = true;
-        submit.disabled = false;
-      }
-    })();
-  });
+    try {
+      const voiceId = await cloneVoice(file, prefix, chara, ({ fraction, sent }) => {
+        showProgress(sent ? undefined : fraction, sent ? t('editors.voice.working') : t('editors.voice.uploading', { percent: Math.round(fraction * 100) }));
+      });
+      result.replaceChildren(el(
+        'div',
+        { class: 'banner banner-ok', 'data-voice-id': voiceId },
+        el('strong', { text: chara ? t('editors.voice.doneFor', { name: chara }) : t('editors.voice.done') }),
+        el('p', {}, t('editors.voice.voiceId'), ' ', el('code', { text: voiceId })),
+      ));
+      postPageMessage('voice_id_updated', { voice_id: voiceId, lanlan_name: chara });
+    } catch (err) {
+      fail(err);
+    } finally {
+      progress.hidden = true;
+    }
+  };
 
   try {
     if (pickCharacter(select, await loadCharacters(), pageData().lanlanName) === '') result.replaceChildren(el('p', { class: 'note', text: t('editors.voice.noCharacter') }));

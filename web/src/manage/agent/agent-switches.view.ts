@@ -3,16 +3,19 @@
  * switch and, in plain words, whether it can run and what to do when it cannot. The agent's
  * answers are the truth: a channel it refused to switch on is shown off, with the reason.
  */
-import { $, $$, must } from '../../core/dom';
+import { $, $$, latestRequest, must } from '../../core/dom';
 import { t } from '../../core/i18n';
 import { showError, toast } from '../../core/toast';
-import { CHANNEL_FLAG, CHANNELS, checkState, readState, reasonText, setChannel, setMaster, type AgentSnapshot, type Channel } from './agent.api';
+import { reasonText } from './agent-reason.text';
+import { CHANNEL_FLAG, CHANNELS, checkState, readState, setChannel, setMaster, type AgentSnapshot, type Channel } from './agent.api';
 
 export class AgentSwitches {
   private snapshot: AgentSnapshot | undefined;
   /** MCP tools the agent lists (told by the server editor). */
   private tools: number | undefined;
   private busy = false;
+  /** The 15 s read and a re-check after a change can overlap: only the newest answer renders. */
+  private readonly latest = latestRequest();
   private readonly master = must<HTMLInputElement>('#agent-master');
   private readonly offline = must('#agent-offline');
   private readonly gate = must('#agent-gate');
@@ -31,11 +34,13 @@ export class AgentSwitches {
   /** Reads the agent's state; `recheck` has it check every channel first (on load, after a change). */
   async refresh(recheck = false): Promise<void> {
     if (this.busy) return;
+    const fresh = this.latest();
     try {
       const snapshot = recheck ? await checkState(this.lanlanName) : await readState();
-      if (this.busy) return;
+      if (this.busy || !fresh()) return;
       this.snapshot = snapshot;
     } catch {
+      if (!fresh()) return;
       this.snapshot = undefined;
     }
     this.render();

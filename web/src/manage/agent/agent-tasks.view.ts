@@ -2,12 +2,15 @@
  * The agent's tasks (#agent-tasks), polled every 2 s while the page is visible: what each is,
  * its channel, status and progress, and a cancel button while it is queued or running.
  */
+import { ApiError } from '../../core/api';
 import { el } from '../../core/dom';
 import { currentLanguage, hasMessage, t } from '../../core/i18n';
 import { guarded, showLoadError, toast } from '../../core/toast';
 import { cancelTask, readTasks, type AgentTask } from './agent.api';
 
 const POLL_MS = 2000;
+/** While the agent is down the banner above says so; asking every 2 s would only fill the console. */
+const DOWN_POLL_MS = 10_000;
 const SHOWN = 20;
 const ACTIVE = new Set(['queued', 'running']);
 
@@ -47,15 +50,22 @@ export class AgentTasks {
     this.stop();
     const controller = new AbortController();
     this.controller = controller;
+    let wait = POLL_MS;
     try {
       this.tasks = (await readTasks(controller.signal)).slice(0, SHOWN);
       this.render();
     } catch (err) {
       if (controller.signal.aborted) return;
       this.tasks = undefined;
-      showLoadError(this.root, t('agent.tasks.loadFailed'), err);
+      const down = err instanceof ApiError && (err.status === 0 || err.status === 502 || err.status === 503);
+      if (down) {
+        wait = DOWN_POLL_MS;
+        this.root.replaceChildren(el('p', { class: 'empty', text: t('agent.tasks.down') }));
+      } else {
+        showLoadError(this.root, t('agent.tasks.loadFailed'), err);
+      }
     }
-    if (!document.hidden && this.controller === controller) this.timer = setTimeout(() => void this.poll(), POLL_MS);
+    if (!document.hidden && this.controller === controller) this.timer = setTimeout(() => void this.poll(), wait);
   }
 
   render(): void {

@@ -5,7 +5,7 @@
  */
 import { api } from '../../core/api';
 import { enc } from '../../core/dom';
-import { hasMessage, t } from '../../core/i18n';
+import { t } from '../../core/i18n';
 
 export const CHANNELS = ['mcp', 'browser_use', 'computer_use'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -51,16 +51,12 @@ export interface McpServer {
 }
 
 export interface McpServers {
+  /** The file content read: sent back with the save, which the server refuses (409) when the file changed since. */
+  readonly revision?: string;
   readonly servers: McpServer[];
   readonly invalid?: readonly { name: string; error: string }[];
   readonly problem?: string;
   readonly agent_notified?: boolean;
-}
-
-/** A readiness code of the agent (AGENT_KEY_NOT_CONFIGURED …) as a sentence saying what to do. */
-export function reasonText(code: string | undefined): string {
-  const key = `agent.reason.${code ?? ''}`;
-  return hasMessage(key) ? t(key) : t('agent.reason.other', { code: code || '?' });
 }
 
 export async function readState(): Promise<AgentSnapshot> {
@@ -100,4 +96,5 @@ export async function cancelTask(id: string): Promise<void> {
 }
 
 export const readMcpServers = () => api.get<McpServers>('/api/agent/mcp_servers');
-export const saveMcpServers = (servers: readonly McpServer[]) => api.put<McpServers>('/api/agent/mcp_servers', { servers }, { timeoutMs: 20_000 });
+export const saveMcpServers = (servers: readonly McpServer[], revision: string | undefined) =>
+  api.put<McpServers>('/api/agent/mcp_servers', { servers, revision }, { timeoutMs: 20_000 });

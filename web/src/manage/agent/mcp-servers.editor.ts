@@ -3,6 +3,7 @@
  * and tells the agent, which then reports each server's tools; entries the editor cannot show
  * are listed as kept untouched.
  */
+import { ApiError } from '../../core/api';
 import { confirmDialog } from '../../core/dialog';
 import { el, must } from '../../core/dom';
 import { t } from '../../core/i18n';
@@ -14,6 +15,7 @@ const MAX_SERVERS = 32;
 
 export class McpServersEditor {
   private forms: McpServerForm[] = [];
+  private revision: string | undefined;
   private readonly list = el('div', { class: 'mcp-list' });
   private readonly kept = el('ul', { class: 'mcp-kept' });
   private readonly problem = el('p', { class: 'banner banner-warn', hidden: true });
@@ -28,6 +30,10 @@ export class McpServersEditor {
     this.saveButton.addEventListener('click', () => void this.save());
     this.addButton.addEventListener('click', () => this.add());
     this.relabel();
+    // Closing the tab with edits not saved would lose them without a word.
+    window.addEventListener('beforeunload', (ev) => {
+      if (!this.dirty.hidden) ev.preventDefault();
+    });
   }
 
   async load(): Promise<void> {
@@ -59,6 +65,7 @@ export class McpServersEditor {
   }
 
   private show(body: McpServers): void {
+    this.revision = body.revision;
     this.problem.hidden = !body.problem;
     this.problem.textContent = body.problem ? t('agent.mcp.fileProblem', { problem: body.problem }) : '';
     this.forms = body.servers.map((s) => this.form(s));
@@ -108,7 +115,15 @@ export class McpServersEditor {
     await guarded(
       t('agent.mcp.saveFailed'),
       async () => {
-        const body = await saveMcpServers(this.forms.map((f) => f.value()));
+        let body: McpServers;
+        try {
+          body = await saveMcpServers(this.forms.map((f) => f.value()), this.revision);
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 409)) throw err;
+          // mcp.json was edited elsewhere: saving this list would drop what was added there.
+          if (await confirmDialog(t('agent.mcp.conflict'), { okText: t('agent.mcp.reload') })) await this.load();
+          return;
+        }
         this.show(body);
         toast(t(body.agent_notified ? 'agent.mcp.saved' : 'agent.mcp.savedOffline'), 'ok');
         this.onSaved();

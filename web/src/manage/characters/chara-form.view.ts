@@ -1,4 +1,5 @@
 /** The profile forms: the editor of one character (#chara-form: persona rows, prompt, model, voice) and the master profile. */
+import { confirmDialog } from '../../core/dialog';
 import { enc, fillSelect, must } from '../../core/dom';
 import { t } from '../../core/i18n';
 import { modelText } from './chara-list.view';
@@ -24,10 +25,24 @@ export class CharaEditor {
   private readonly placeholder = must('#chara-placeholder');
   /** The character being edited; null = a new one; undefined = the editor is closed. */
   editing: string | null | undefined;
+  /** The form's values when it was opened or saved: anything else is an unsaved edit. */
+  private baseline = '';
 
   constructor() {
     must('#chara-add-field').addEventListener('click', () => addRow(this.fields));
-    must('#chara-close').addEventListener('click', () => this.close());
+    must('#chara-close').addEventListener('click', () => void this.mayLeave().then((ok) => ok && this.close()));
+  }
+
+  /** The user typed something not saved yet. */
+  get unsaved(): boolean {
+    return this.editing !== undefined && JSON.stringify(this.read()) !== this.baseline;
+  }
+
+  /** True when the form may be replaced: nothing unsaved, or the user agreed to drop it. */
+  async mayLeave(): Promise<boolean> {
+    if (!this.unsaved) return true;
+    const name = this.editing ?? t('chara.newTitle');
+    return confirmDialog(t('chara.discardConfirm', { name }), { danger: true, okText: t('chara.discard') });
   }
 
   open(name: string | null, file: CharactersFile, voices: Readonly<Record<string, VoiceEntry>>): void {
@@ -49,6 +64,7 @@ export class CharaEditor {
     this.unregister.hidden = name === null || !profile.voice_id;
     this.section.hidden = false;
     this.placeholder.hidden = true;
+    this.baseline = JSON.stringify(this.read());
     if (name === null) this.nameInput.focus();
     // On a phone the editor is below the roster: bring it into view.
     if (window.matchMedia('(max-width: 860px)').matches) this.section.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -91,15 +107,22 @@ export class MasterForm {
   private readonly fields = must('#master-fields');
   private readonly summary = must('#master-summary');
   private old: Profile = {};
+  private baseline = '';
 
   constructor() {
     must('#master-add-field').addEventListener('click', () => addRow(this.fields));
+  }
+
+  /** The user typed something not saved yet (a reload of the list must not overwrite it). */
+  get unsaved(): boolean {
+    return JSON.stringify([this.name.value, readRows(this.fields)]) !== this.baseline;
   }
 
   show(master: Profile): void {
     this.old = master;
     this.name.value = typeof master.档案名 === 'string' ? master.档案名 : '';
     fillRows(this.fields, freeFields(master, true), Object.keys(master).length <= 1 ? ['昵称'] : []);
+    this.baseline = JSON.stringify([this.name.value, readRows(this.fields)]);
     this.retranslate();
   }
 

@@ -17,6 +17,8 @@ export interface ItemContext {
   readonly withDate?: boolean;
   /** After the memory was forgotten (the element is already gone). */
   readonly onForgotten: (item: MemoryItem) => void;
+  /** After the text was corrected. */
+  readonly onEdited?: (item: MemoryItem) => void;
 }
 
 const FORGET_PREVIEW_CHARS = 160;
@@ -91,6 +93,7 @@ export function memoryItemView(item: MemoryItem, ctx: ItemContext): HTMLElement 
           item.text = await editMemory(ctx.name, item, next);
           text.replaceChildren(...highlighted(item.text, ctx.terms));
           close();
+          ctx.onEdited?.(item);
           node.classList.add('just-saved');
           setTimeout(() => node.classList.remove('just-saved'), 1200);
           toast(t('memory.edited'), 'ok');

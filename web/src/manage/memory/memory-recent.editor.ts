@@ -27,6 +27,14 @@ export class RecentEditor {
   ) {
     this.saveButton.addEventListener('click', () => void this.save());
     this.list.addEventListener('input', () => this.markDirty(true));
+    window.addEventListener('beforeunload', (ev) => {
+      if (this.unsaved) ev.preventDefault();
+    });
+  }
+
+  /** Edits not saved yet (switching character or leaving would drop them). */
+  get unsaved(): boolean {
+    return !this.dirty.hidden;
   }
 
   async load(name: string): Promise<void> {

@@ -124,7 +124,7 @@ export class MemorySearch {
     };
     this.root.replaceChildren(
       this.heading(t('memory.resultCount', { count: this.results.length })),
-      el('div', { class: 'memory-day-items' }, this.results.map((item) => memoryItemView(item, { name: this.name(), terms, withDate: true, onForgotten }))),
+      el('div', { class: 'memory-day-items' }, this.results.map((item) => memoryItemView(item, { name: this.name(), terms, withDate: true, onForgotten, onEdited: (i) => this.timeline.edited(i) }))),
     );
   }
 }

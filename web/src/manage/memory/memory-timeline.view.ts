@@ -33,6 +33,8 @@ function dayLabel(date: Date | undefined): string {
 export class MemoryTimeline {
   private name = '';
   private kinds = new Map<MemoryKind, KindState>();
+  /** Each item's element, reused by every render: a memory being edited keeps its open textarea when a page loads. */
+  private nodes = new Map<MemoryItem, HTMLElement>();
   private readonly latest = latestRequest();
   private loading = false;
   /** False while search results use the same place on the page. */
@@ -52,6 +54,7 @@ export class MemoryTimeline {
   async load(name: string): Promise<void> {
     this.name = name;
     this.kinds = new Map(MEMORY_KINDS.map((k) => [k, { items: [], offset: 0, done: false }]));
+    this.nodes = new Map();
     if (this.shown) {
       this.root.setAttribute('aria-busy', 'true');
       this.root.replaceChildren(el('div', { class: 'memory-skeleton' }, ...[1, 2, 3].map(() => el('div', { class: 'skeleton' }))));
@@ -66,6 +69,20 @@ export class MemoryTimeline {
     this.render();
   }
 
+  /** The language changed: items are rebuilt in it, except those being edited (their text would be lost). */
+  relabel(): void {
+    for (const [item, node] of this.nodes) if (!node.querySelector('.memory-edit')) this.nodes.delete(item);
+    this.show();
+  }
+
+  /** A memory was corrected elsewhere (search results hold their own copies). */
+  edited(item: MemoryItem): void {
+    const mine = this.kinds.get(item.kind)?.items.find((i) => i.id === item.id);
+    if (!mine || mine.text === item.text) return;
+    mine.text = item.text;
+    this.nodes.delete(mine);
+  }
+
   /** Search results take the place: loads still finish, but render nothing. */
   hide(): void {
     this.shown = false;
@@ -74,7 +91,12 @@ export class MemoryTimeline {
   /** A memory was forgotten elsewhere (search): drop it here too. */
   forget(item: MemoryItem): void {
     const state = this.kinds.get(item.kind);
-    if (state) state.items = state.items.filter((i) => i.id !== item.id);
+    const mine = state?.items.find((i) => i.id === item.id);
+    if (!state || !mine) return;
+    state.items = state.items.filter((i) => i !== mine);
+    this.nodes.delete(mine);
+    // The server's list shrank by one: the next page starts one earlier, else an item is skipped.
+    state.offset = Math.max(0, state.offset - 1);
   }
 
   private async loadMore(first = false): Promise<void> {
@@ -141,7 +163,12 @@ export class MemoryTimeline {
         current = { label, list: el('div', { class: 'memory-day-items' }) };
         days.push(el('section', { class: 'memory-day' }, el('h3', { class: 'memory-day-label', text: label }), current.list));
       }
-      current.list.append(memoryItemView(item, { name: this.name, onForgotten: (gone) => this.forget(gone) }));
+      let node = this.nodes.get(item);
+      if (!node) {
+        node = memoryItemView(item, { name: this.name, onForgotten: (gone) => this.forget(gone) });
+        this.nodes.set(item, node);
+      }
+      current.list.append(node);
     }
     this.list.replaceChildren(...days);
     this.root.replaceChildren(this.list, el('div', { class: 'mem-foot' }, this.more, hasMore ? null : this.end));

@@ -14,9 +14,9 @@ const MOUTH_TEST_MS = 2400;
 /** Why a model cannot be shown, in words that say what to do. */
 export function explainAvatarError(err: unknown): string {
   if (err instanceof AvatarError) {
-    if (err.reason === 'cubism4-core-missing') return t('models.error.cubism4');
     if (err.reason === 'webgl-unavailable') return t('models.error.webgl');
-    // The avatar code words its load failures itself (which model, and why).
+    // The avatar code words the other failures itself: which model, why, and for a missing
+    // Cubism Core the exact place the server looks for it (GET /api/live2d/cubism_core).
     return err.message;
   }
   return t('models.error.load', { message: errorMessage(err) });

@@ -5,7 +5,7 @@
 import { api, ensureOk } from '../../core/api';
 import { errorMessage, must } from '../../core/dom';
 import { t } from '../../core/i18n';
-import { toast } from '../../core/toast';
+import { showError, toast } from '../../core/toast';
 import type { AvatarKind } from '../../avatar/avatar.port';
 
 const VRM_MAX_BYTES = 200 * 1024 * 1024;
@@ -73,6 +73,7 @@ export function setUpUpload(onUploaded: Uploaded, exists: Exists): void {
       return;
     }
     busy = true;
+    let added: string | undefined;
     fileInput.disabled = folderInput.disabled = true;
     bar.value = 0;
     show(t('models.uploading', { name: p.label, percent: 0 }), 'progress');
@@ -82,16 +83,17 @@ export function setUpUpload(onUploaded: Uploaded, exists: Exists): void {
         show(sent ? t('models.processing', { name: p.label }) : t('models.uploading', { name: p.label, percent: Math.round(fraction * 100) }), 'progress');
       };
       const res = ensureOk(await api.upload<UploadAnswer>(p.path, p.form, { onProgress }));
-      const name = res.model_name ?? p.label;
-      show(t('models.uploaded', { name }), 'ok');
-      toast(t('models.uploaded', { name }), 'ok');
-      await onUploaded(p.kind, name);
+      added = res.model_name ?? p.label;
+      show(t('models.uploaded', { name: added }), 'ok');
+      toast(t('models.uploaded', { name: added }), 'ok');
     } catch (err) {
       show(`${t('models.uploadFailed')}: ${errorMessage(err)}`, 'error');
     } finally {
       busy = false;
       fileInput.disabled = folderInput.disabled = false;
     }
+    // outside the try: the model is on the server even if refreshing the gallery fails
+    if (added !== undefined) await Promise.resolve(onUploaded(p.kind, added)).catch((err: unknown) => showError(t('models.loadFailed'), err));
   };
 
   fileInput.addEventListener('change', () => void start(fileInput, false));
