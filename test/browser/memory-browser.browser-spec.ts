@@ -84,7 +84,8 @@ describeWithPrograms(['chromium'])('memory browser (real Chromium)', () => {
     await poll(() => shownItems(page), (list) => list.some((i) => i.id === fruit.id && i.text.includes(FRUIT_FIXED)), `${itemSelector(fruit)} to show the new text`);
     await poll(() => searchApi(stack, '荔枝'), (texts) => texts.includes(FRUIT_FIXED), 'the memory server to find the corrected text');
 
-    // Forget.
+    // Forget. The server's search finds it before (so "not found after" means forgotten, not a search that finds nothing).
+    expect(await searchApi(stack, 'moved Shanghai spring')).toContain(MOVED);
     const moved = await searchFor(page, 'Shanghai', MOVED);
     await page.click(`${itemSelector(moved)} [data-action=forget]`);
     await (await page.waitForSelector('[data-action=confirm]', { visible: true }))!.click();

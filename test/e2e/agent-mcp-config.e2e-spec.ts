@@ -30,19 +30,6 @@ describe('main /api/agent/mcp_servers (the agent page MCP editor)', () => {
     await h.close();
   });
 
-  it('refuses (409) a save edited from an older read, so a server added by hand is never dropped', async () => {
-    const first = await h.request('GET', '/api/agent/mcp_servers');
-    expect(first.json.revision).toBe('');
-    writeFileSync(file(), JSON.stringify({ mcpServers: { byHand: { command: 'node', args: ['x.js'] } } }));
-    const stale = await h.request('PUT', '/api/agent/mcp_servers', { json: { servers: [{ name: 'mine', command: 'y' }], revision: first.json.revision } });
-    expect(stale).toMatchObject({ status: 409, json: { success: false } });
-    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ mcpServers: { byHand: { command: 'node', args: ['x.js'] } } });
-    const fresh = await h.request('GET', '/api/agent/mcp_servers');
-    const servers = [...fresh.json.servers, { name: 'mine', command: 'y' }];
-    expect(await h.request('PUT', '/api/agent/mcp_servers', { json: { servers, revision: fresh.json.revision } })).toMatchObject({ status: 200 });
-    expect(Object.keys(JSON.parse(readFileSync(file(), 'utf8')).mcpServers)).toEqual(['byHand', 'mine']);
-  });
-
   it('saves the list atomically, keeps what it does not edit, and the agent finds the tools', async () => {
     const work = mkdtempSync(join(tmpdir(), 'neko-mcp-edit-'));
     const serverJs = join(work, 'mcp-test-server.cjs');
@@ -87,6 +74,19 @@ describe('main /api/agent/mcp_servers (the agent page MCP editor)', () => {
     } finally {
       await agent.close();
     }
+  });
+
+  it('refuses (409) a save edited from an older read, so a server added by hand is never dropped', async () => {
+    const first = await h.request('GET', '/api/agent/mcp_servers');
+    expect(first.json.revision).toBe('');
+    writeFileSync(file(), JSON.stringify({ mcpServers: { byHand: { command: 'node', args: ['x.js'] } } }));
+    const stale = await h.request('PUT', '/api/agent/mcp_servers', { json: { servers: [{ name: 'mine', command: 'y' }], revision: first.json.revision } });
+    expect(stale).toMatchObject({ status: 409, json: { success: false } });
+    expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ mcpServers: { byHand: { command: 'node', args: ['x.js'] } } });
+    const fresh = await h.request('GET', '/api/agent/mcp_servers');
+    const servers = [...fresh.json.servers, { name: 'mine', command: 'y' }];
+    expect(await h.request('PUT', '/api/agent/mcp_servers', { json: { servers, revision: fresh.json.revision } })).toMatchObject({ status: 200 });
+    expect(Object.keys(JSON.parse(readFileSync(file(), 'utf8')).mcpServers)).toEqual(['byHand', 'mine']);
   });
 
   it('answers 422 with a readable message for bad input and leaves the file alone', async () => {

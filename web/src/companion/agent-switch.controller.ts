@@ -6,8 +6,9 @@
  */
 import { api } from '../core/api';
 import { errorMessage } from '../core/dom';
-import { hasMessage, t } from '../core/i18n';
+import { t } from '../core/i18n';
 import { toast } from '../core/toast';
+import { reasonText } from '../manage/agent/agent-reason.text';
 
 interface Capability {
   readonly ready?: boolean;
@@ -22,12 +23,6 @@ export interface AgentSnapshot {
 }
 
 const CHANNEL_FLAGS = { mcp: 'mcp_enabled', computer_use: 'computer_use_enabled', browser_use: 'browser_use_enabled' } as const;
-
-/** A readiness code of the agent (AGENT_KEY_NOT_CONFIGURED …) in plain words. */
-export function agentReason(code: string | undefined): string {
-  const key = `companion.agent.reason.${code ?? ''}`;
-  return hasMessage(key) ? t(key) : t('companion.agent.reason.other', { code: code ?? '?' });
-}
 
 export class AgentSwitch {
   private busy = false;
@@ -82,7 +77,7 @@ export class AgentSwitch {
     }
     const mcp = snapshot.capabilities?.mcp;
     if (mcp?.reason === 'AGENT_PRECHECK_PENDING') this.say(t('companion.agent.checking'), 'info');
-    else this.say(t('companion.agent.noTools', { reason: agentReason(mcp?.reason) }), 'warn');
+    else this.say(t('companion.agent.noTools', { reason: reasonText(mcp?.reason, 'elsewhere') }), 'warn');
   }
 
   private async set(on: boolean): Promise<void> {

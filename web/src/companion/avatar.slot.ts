@@ -67,7 +67,7 @@ function problem(err: unknown): string {
   if (err instanceof AvatarError) {
     switch (err.reason) {
       case 'cubism4-core-missing':
-        return t('companion.avatar.cubism4');
+        return err.message; // says where the file goes (the server's own path)
       case 'webgl-unavailable':
         return t('companion.avatar.webgl');
       default:
