@@ -2,14 +2,16 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePortEnv } from './boot-context';
 import { waitFor } from './free-port';
 
-export const DIST = join(__dirname, '..', '..', 'dist', 'src');
+/** The repository, from test/support/ as Jest runs it or from dist/test/support/ when a benchmark does. */
+const ROOT = ((up) => (basename(up) === 'dist' ? dirname(up) : up))(join(__dirname, '..', '..'));
+export const DIST = join(ROOT, 'dist', 'src');
 /** What npm start runs: one bundled file per process. */
-export const BUNDLE = join(__dirname, '..', '..', 'dist', 'bundle');
+export const BUNDLE = join(ROOT, 'dist', 'bundle');
 
 /** A running `npm start` equivalent (the compiled launcher) on free ports and a temporary data folder. */
 export class LauncherHarness {
