@@ -4,18 +4,14 @@
  * dry, starts 100 ms ahead so network jitter does not cut the speech into pieces. `stop()` is the
  * barge-in: everything queued or playing is silenced at once. Playback runs through an analyser
  * (the avatar's lip sync) and then a gain node ("mute her voice" keeps the mouth moving).
- * Ogg/Opus pages (custom CosyVoice voices) need a decoder we do not ship: they are skipped.
+ * Ogg/Opus pages (custom CosyVoice voices) are decoded first (ogg-opus.stream.ts).
  */
+import { isOggPage, OggOpusStream } from './ogg-opus.stream';
+
 const RATE = 48_000;
 const LEAD_S = 0.1;
 /** A chunk due this close to now counts as late: re-lead instead of playing it clipped. */
 const LATE_S = 0.01;
-
-function isOgg(data: ArrayBuffer): boolean {
-  if (data.byteLength < 4) return false;
-  const h = new Uint8Array(data, 0, 4);
-  return h[0] === 0x4f && h[1] === 0x67 && h[2] === 0x67 && h[3] === 0x53;
-}
 
 export class PcmPlayer {
   private ctx: AudioContext | undefined;
@@ -24,10 +20,11 @@ export class PcmPlayer {
   private next = 0;
   private readonly sources = new Set<AudioBufferSourceNode>();
   private muted = false;
-  private oggNoticed = false;
+  private ogg: OggOpusStream | undefined;
+  private oggFailed = false;
 
-  /** @param onUnsupported called once when audio in a format we cannot play arrives */
-  constructor(private readonly onUnsupported: () => void) {}
+  /** @param onUndecodable called once when Ogg/Opus audio cannot be decoded */
+  constructor(private readonly onUndecodable: () => void) {}
 
   /** The analyser the lip sync reads (after unlock()). */
   get analyser(): AnalyserNode | undefined {
@@ -53,19 +50,34 @@ export class PcmPlayer {
 
   /** One binary frame from the server. */
   play(data: ArrayBuffer): void {
-    if (isOgg(data)) {
-      if (!this.oggNoticed) this.onUnsupported();
-      this.oggNoticed = true;
-      return;
-    }
-    const ctx = this.ctx;
     // Before the first gesture the context is not running: queuing would pile the reply up and
     // play it all at once later, so those chunks are dropped.
-    if (!ctx || !this.analyserNode || ctx.state !== 'running' || data.byteLength < 2) return;
+    if (!this.ctx || this.ctx.state !== 'running' || data.byteLength < 2) return;
+    const bytes = new Uint8Array(data);
+    if (isOggPage(bytes)) {
+      this.ogg ??= new OggOpusStream(
+        (samples) => this.schedule(samples),
+        (err) => {
+          console.warn('Ogg/Opus audio could not be decoded', err);
+          if (!this.oggFailed) this.onUndecodable();
+          this.oggFailed = true;
+        },
+      );
+      this.ogg.push(bytes);
+      return;
+    }
     const pcm = new Int16Array(data, 0, data.byteLength >> 1);
-    const buffer = ctx.createBuffer(1, pcm.length, RATE);
-    const channel = buffer.getChannelData(0);
-    for (let i = 0; i < pcm.length; i++) channel[i] = (pcm[i] ?? 0) / 32768;
+    const samples = new Float32Array(pcm.length);
+    for (let i = 0; i < pcm.length; i++) samples[i] = (pcm[i] ?? 0) / 32768;
+    this.schedule(samples);
+  }
+
+  /** Queues 48 kHz mono samples right after what is already queued (or after the lead). */
+  private schedule(samples: Float32Array): void {
+    const ctx = this.ctx;
+    if (!ctx || !this.analyserNode || samples.length === 0) return;
+    const buffer = ctx.createBuffer(1, samples.length, RATE);
+    buffer.getChannelData(0).set(samples);
     const source = ctx.createBufferSource();
     source.buffer = buffer;
     source.connect(this.analyserNode);
@@ -93,6 +105,7 @@ export class PcmPlayer {
     }
     this.sources.clear();
     this.next = 0;
+    this.ogg?.stop();
   }
 
   setMuted(muted: boolean): void {
