@@ -20,6 +20,8 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   setupFiles: ['<rootDir>/test/support/jest.setup.ts'],
+  // Servers start in beforeAll hooks: on a loaded 2-core CI machine that can take longer than Jest's 5 s.
+  testTimeout: 30_000,
 };
 
 /** @type {import('jest').Config} */

@@ -69,7 +69,7 @@ describe('main pages (e2e)', () => {
 
   beforeAll(async () => {
     h = await startMainApp();
-  });
+  }, 60_000);
   afterAll(async () => {
     await h.close();
   });
@@ -207,7 +207,7 @@ describe('main pages over an empty data folder (e2e)', () => {
 
   beforeAll(async () => {
     h = await startMainApp({ fixture: false });
-  });
+  }, 60_000);
   afterAll(async () => {
     await h.close();
   });
