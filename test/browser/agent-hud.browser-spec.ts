@@ -2,7 +2,7 @@ import { BrowserHarness, DESKTOP, watchErrors } from '../support/browser.harness
 import { CHAT_MODEL, contentText, lastUserText, requestText } from '../support/chat-client.harness';
 import { startCompanionStack, type CompanionStack } from '../support/companion-stack.harness';
 import { describeWithPrograms } from '../support/system-deps';
-import { ensureChecked, openCompanion, poll, sendText, waitForBubble } from './companion-page.steps';
+import { ensureChecked, openCompanion, poll, sendText, waitForBubble, closeAfterTests } from './companion-page.steps';
 
 jest.setTimeout(120_000);
 
@@ -35,13 +35,7 @@ describeWithPrograms(['chromium'])('agent switch and task HUD with a test MCP se
     });
     browser = await BrowserHarness.launch();
   }, 60_000);
-  afterEach(async () => {
-    await browser?.endTest(expect.getState().currentTestName);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  closeAfterTests(() => ({ browser, stack }));
 
   it('with the agent on, asking for the clock shows a task in the HUD that completes, and she says the time', async () => {
     const page = await browser.newPage(DESKTOP);

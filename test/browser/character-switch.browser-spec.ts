@@ -2,7 +2,7 @@ import { BrowserHarness, DESKTOP, watchErrors } from '../support/browser.harness
 import { startCompanionStack, type CompanionStack } from '../support/companion-stack.harness';
 import { installProbes, probeReport } from '../support/page-probes.harness';
 import { describeWithPrograms } from '../support/system-deps';
-import { openCompanion, poll, textOf, waitForAttribute } from './companion-page.steps';
+import { openCompanion, poll, textOf, waitForAttribute, closeAfterTests } from './companion-page.steps';
 
 jest.setTimeout(90_000);
 
@@ -19,13 +19,7 @@ describeWithPrograms(['chromium'])('switching character on the characters page (
     expect(created.json).toMatchObject({ success: true });
     browser = await BrowserHarness.launch();
   }, 60_000);
-  afterEach(async () => {
-    await browser?.endTest(expect.getState().currentTestName);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  closeAfterTests(() => ({ browser, stack }));
 
   it('the open companion tab follows: its name changes and its socket reconnects to /ws/<new name>', async () => {
     const companion = await browser.newPage(DESKTOP);

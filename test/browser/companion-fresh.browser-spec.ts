@@ -1,7 +1,7 @@
 import { BrowserHarness, canvasPixels, DESKTOP, PHONE, showsFigure, watchErrors } from '../support/browser.harness';
 import { startCompanionStack, type CompanionStack } from '../support/companion-stack.harness';
 import { describeWithPrograms } from '../support/system-deps';
-import { openCompanion, poll, textOf } from './companion-page.steps';
+import { openCompanion, poll, textOf, closeAfterTests } from './companion-page.steps';
 
 jest.setTimeout(90_000);
 
@@ -16,13 +16,7 @@ describeWithPrograms(['chromium'])('companion page on a fresh install (real Chro
     stack = await startCompanionStack();
     browser = await BrowserHarness.launch();
   }, 60_000);
-  afterEach(async () => {
-    await browser?.endTest(expect.getState().currentTestName);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  closeAfterTests(() => ({ browser, stack }));
 
   it.each([
     ['1280×720', DESKTOP],

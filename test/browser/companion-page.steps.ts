@@ -4,6 +4,20 @@
  * what they saw last, so a failure names the selector, what was expected and what was there.
  */
 import type { Page } from 'puppeteer-core';
+import type { BrowserHarness } from '../support/browser.harness';
+import type { CompanionStack } from '../support/companion-stack.harness';
+
+/** The hooks of every browser spec: screenshots of each test (failures too), then Chromium and the servers closed. */
+export function closeAfterTests(opened: () => { browser?: BrowserHarness; stack?: CompanionStack }): void {
+  afterEach(async () => {
+    await opened().browser?.endTest(expect.getState().currentTestName);
+  });
+  afterAll(async () => {
+    const { browser, stack } = opened();
+    await browser?.close();
+    await stack?.close();
+  });
+}
 
 /** Polls `probe` until `accept` holds; throws with the last value seen. */
 export async function poll<T>(probe: () => T | Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {

@@ -3,7 +3,7 @@ import { CHAT_MODEL } from '../support/chat-client.harness';
 import { startCompanionStack, type CompanionStack } from '../support/companion-stack.harness';
 import { installProbes, probeReport, scheduledSeconds, waitForScheduledAudio } from '../support/page-probes.harness';
 import { describeWithPrograms } from '../support/system-deps';
-import { attribute, bubbleTexts, openCompanion, poll, sendText, waitForBubble } from './companion-page.steps';
+import { attribute, bubbleTexts, openCompanion, poll, sendText, waitForBubble, closeAfterTests } from './companion-page.steps';
 
 jest.setTimeout(90_000);
 
@@ -20,13 +20,7 @@ describeWithPrograms(['chromium'])('companion page text chat (real Chromium)', (
     stack.fake.script.defaultChat((body) => (body.model === CHAT_MODEL && body.stream === true ? { content: REPLY, chunkSize: 3, chunkDelayMs: 40 } : { content: '嗯。' }));
     browser = await BrowserHarness.launch();
   }, 60_000);
-  afterEach(async () => {
-    await browser?.endTest(expect.getState().currentTestName);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  closeAfterTests(() => ({ browser, stack }));
 
   it('Enter sends the text; the reply streams into one AI bubble and its voice is scheduled for playback', async () => {
     const page = await browser.newPage(DESKTOP);

@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { BrowserHarness, DESKTOP, screenshot, watchErrors } from '../support/browser.harness';
 import { startCompanionStack, type CompanionStack } from '../support/companion-stack.harness';
 import { describeWithPrograms } from '../support/system-deps';
-import { poll, retype } from './companion-page.steps';
+import { poll, retype, closeAfterTests } from './companion-page.steps';
 
 jest.setTimeout(90_000);
 
@@ -59,13 +59,7 @@ describeWithPrograms(['chromium'])('memory browser (real Chromium)', () => {
     ]);
     browser = await BrowserHarness.launch();
   }, 60_000);
-  afterEach(async () => {
-    await browser?.endTest(expect.getState().currentTestName);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  closeAfterTests(() => ({ browser, stack }));
 
   it('search as you type finds a memory; editing it changes what is stored; a forgotten one is gone from search', async () => {
     const page = await browser.newPage(DESKTOP);
