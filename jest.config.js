@@ -20,13 +20,14 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'node'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
   setupFiles: ['<rootDir>/test/support/jest.setup.ts'],
-  // Servers start in beforeAll hooks: on a loaded 2-core CI machine that can take longer than Jest's 5 s.
-  testTimeout: 30_000,
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
+  // Servers start in beforeAll hooks: on a loaded 2-core CI machine that can take longer than Jest's 5 s.
+  // (A global option in Jest 29: inside a project it is ignored with a warning.)
+  testTimeout: 30_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts', '<rootDir>/test/fake-openai/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },

@@ -83,8 +83,9 @@ export async function runAction(action: ExecutableAction, env: ActionEnvironment
     outcome = { ok: false, outcome: boundText(`error: ${message.split('\n', 1)[0]}`, OUTCOME_CHARS), navigated: false };
   }
   const blocked = env.guard.takeBlocked();
-  // A blocked page load leaves Chromium's error page behind: return to the page the model knew.
-  if (blocked && env.page.url().startsWith('chrome-error:')) {
+  // A blocked page load leaves Chromium's error page behind (it may commit a moment after the
+  // request failed): return to the page the model knew.
+  if (blocked && (await showsErrorPage(env.page, env.signal))) {
     await env.page.goBack({ waitUntil: 'domcontentloaded', timeout: 5000, signal: env.signal }).catch(() => undefined);
   }
   return blocked ? { ok: false, outcome: boundText(`error: ${blocked}`, OUTCOME_CHARS), navigated: outcome.navigated } : outcome;
@@ -229,6 +230,15 @@ async function withNavigation(env: ActionEnvironment, act: () => Promise<void>):
     page.off('request', onRequest);
     page.off('requestfailed', onFailed);
   }
+}
+
+/** Waits up to 1.5 s for the main frame to show Chromium's error page. */
+async function showsErrorPage(page: Page, signal: AbortSignal): Promise<boolean> {
+  for (let waited = 0; waited < 1500 && !signal.aborted; waited += 50) {
+    if (page.url().startsWith('chrome-error:')) return true;
+    await sleep(50, signal).catch(() => undefined);
+  }
+  return page.url().startsWith('chrome-error:');
 }
 
 async function quietNetwork(page: Page): Promise<void> {
