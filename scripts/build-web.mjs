@@ -61,7 +61,18 @@ function cubism2Runtime() {
 const started = Date.now();
 rmSync(outdir, { recursive: true, force: true });
 const [app, worklet] = await Promise.all([
-  build({ ...common, entryPoints: pages, outdir, format: 'esm', splitting: true, chunkNames: 'chunks/[name]-[hash]', entryNames: '[dir]/[name]' }),
+  build({
+    ...common,
+    entryPoints: pages,
+    outdir,
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    entryNames: '[dir]/[name]',
+    // ogg-opus-decoder imports its 4 MB speech-enhancement decoder only when that option is set;
+    // we never set it, so it is left out of public/ (the import would fail if it ever ran).
+    external: ['@wasm-audio-decoders/opus-ml'],
+  }),
   // An AudioWorklet module cannot load chunks: it is built on its own, without splitting.
   build({ ...common, entryPoints: { 'audio/mic-capture.worklet': join(root, 'web/src/audio/mic-capture.worklet.ts') }, outdir, format: 'esm', splitting: false }),
 ]);

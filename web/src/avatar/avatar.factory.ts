@@ -15,10 +15,19 @@ export const DEFAULT_AVATAR: AvatarSource = { kind: 'vrm', url: '/static/avatars
 /** The companion page's avatar that set document.body.dataset.avatar (a newer one may replace it). */
 let mainAvatar: Avatar | undefined;
 
-async function loadRenderer(canvas: HTMLCanvasElement, source: AvatarSource, options: MountOptions): Promise<AvatarRenderer> {
+/**
+ * User Timing marks of the companion page's avatar (read by `npm run bench -- web`): the renderer's
+ * code loaded, the model ready to draw, the first frame drawn.
+ */
+export const AVATAR_MARKS = { code: 'neko:avatar:code', model: 'neko:avatar:model', frame: 'neko:avatar:frame' } as const;
+
+async function loadRenderer(canvas: HTMLCanvasElement, source: AvatarSource, options: MountOptions, main: boolean): Promise<AvatarRenderer> {
   const load = source.kind === 'vrm' ? (await import('./vrm-avatar')).loadVrmAvatar : (await import('./live2d-avatar')).loadLive2dAvatar;
+  if (main) performance.mark(AVATAR_MARKS.code);
   try {
-    return await load(canvas, source, options);
+    const renderer = await load(canvas, source, options);
+    if (main) performance.mark(AVATAR_MARKS.model);
+    return renderer;
   } catch (err) {
     if (err instanceof AvatarError) throw err;
     throw new AvatarError(t('avatar.error.loadFailed', { name: source.name, reason: errorMessage(err) }), 'load-failed', { cause: err });
@@ -36,9 +45,10 @@ export async function mountAvatar(stage: HTMLElement, source: AvatarSource, opti
   canvas.style.cssText = 'position:absolute;inset:0;display:block;width:100%;height:100%';
   if (getComputedStyle(stage).position === 'static') stage.style.position = 'relative';
   stage.append(canvas);
+  const main = stage.hasAttribute('data-main-avatar');
   let renderer: AvatarRenderer;
   try {
-    renderer = await loadRenderer(canvas, source, options);
+    renderer = await loadRenderer(canvas, source, options, main);
   } catch (err) {
     canvas.remove();
     throw err;
@@ -48,7 +58,6 @@ export async function mountAvatar(stage: HTMLElement, source: AvatarSource, opti
     canvas.remove();
     options.signal.throwIfAborted();
   }
-  const main = stage.hasAttribute('data-main-avatar');
   let frameId = 0;
   let last = 0;
   let drawn = false;
@@ -64,6 +73,7 @@ export async function mountAvatar(stage: HTMLElement, source: AvatarSource, opti
     if (!drawn) {
       drawn = true;
       if (main) {
+        performance.mark(AVATAR_MARKS.frame);
         mainAvatar = avatar;
         document.body.dataset.avatar = source.kind;
       }

@@ -121,12 +121,20 @@ function expressionFor(vrm: VRM, mapping: Mapping, emotion: string): string | un
 }
 
 export const loadVrmAvatar: RendererLoader = async (canvas, source, options) => {
-  const renderer = createRenderer(canvas, !options.preview);
+  // The download starts first: it goes on while the WebGL context is created (slow in software GL).
+  const model = Promise.all([loadVrm(source.url, source.name), emotionMapping(source)]);
+  let renderer: THREE.WebGLRenderer;
+  try {
+    renderer = createRenderer(canvas, !options.preview);
+  } catch (err) {
+    void model.catch(() => undefined); // its failure is not the one to report
+    throw err;
+  }
   renderer.setPixelRatio(drawingRatio(options));
   let vrm: VRM;
   let mapping: Mapping;
   try {
-    [vrm, mapping] = await Promise.all([loadVrm(source.url, source.name), emotionMapping(source)]);
+    [vrm, mapping] = await model;
   } catch (err) {
     renderer.dispose();
     renderer.forceContextLoss();
@@ -143,6 +151,9 @@ export const loadVrmAvatar: RendererLoader = async (canvas, source, options) => 
   camera.add(gaze);
   scene.add(camera);
   if (vrm.lookAt) vrm.lookAt.target = gaze;
+  // Shaders compile before the first frame, off the main thread where the GPU driver can
+  // (KHR_parallel_shader_compile), so the page stays responsive meanwhile.
+  await renderer.compileAsync(scene, camera);
   // no swaying for the models page's preview, nor for people who asked their system for less motion
   const gestures = !options.preview && !matchMedia('(prefers-reduced-motion: reduce)').matches;
   const expressions = vrm.expressionManager;
