@@ -9,9 +9,8 @@ import { median, printTable, writeResult } from './report';
 /**
  * The front end as a user's browser gets it: what each page downloads at once (the entry and the
  * chunks it imports statically), what the companion page loads only when needed (the avatar
- * renderers, the Ogg/Opus decoder), and in real headless
- * Chromium against `npm start`'s bundles on a fresh data folder: time to the companion page's
- * first avatar frame and the page's JS heap.
+ * renderers, the Ogg/Opus decoder), and, in real headless Chromium against `npm start`'s bundles
+ * on a fresh data folder, the phases up to the companion page's first avatar frame and its JS heap.
  */
 const DIST = join(__dirname, '..', '..', 'public', 'js', 'dist');
 const LOADS = 5;

@@ -8,14 +8,14 @@ import { startCompanionStack, type CompanionStack } from '../support/companion-s
 import { writeUtteranceWav } from '../support/fake-mic.fixture';
 import { installProbes, probeReport, silencedAt, waitForScheduledAudio, type ProbeReport } from '../support/page-probes.harness';
 import { describeWithPrograms } from '../support/system-deps';
-import { openCompanion, poll, waitForAttribute, waitForBubble } from './companion-page.steps';
+import { closeAfterTests, openCompanion, poll, waitForAttribute, waitForBubble } from './companion-page.steps';
 
 // Long enough for every step's own bound to report (with diagnostics) before Jest's timeout does.
 jest.setTimeout(240_000);
 
 const STORY_ASK = '给我讲个故事吧';
 const STOP_ASK = '停一下';
-// 600 characters: 15 s of the fake's realtime audio, so the user surely speaks again while it plays.
+// 570 characters: over 14 s of the fake's realtime audio, so the user surely speaks again while it plays.
 const STORY = '从前有一只小猫，它最喜欢在下雨天唱歌。'.repeat(30);
 const STORY_AUDIO_MS = Array.from(STORY).length * 25;
 const STOP_REPLY = '好的，不讲啦。';
@@ -53,12 +53,8 @@ describeWithPrograms(['chromium'])('companion page voice chat with the fake micr
     const wav = writeUtteranceWav(wavDir, 'two-turns', { leadMs: 300, speechMs: 700, silenceMs: 5000 });
     browser = await BrowserHarness.launch({ fakeMicWav: wav });
   }, 60_000);
-  afterEach(async () => {
-    await browser?.endTest(expect.getState().currentTestName);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  closeAfterTests(() => ({ browser, stack }));
+  afterAll(() => {
     if (wavDir) rmSync(wavDir, { recursive: true, force: true });
   });
 

@@ -121,7 +121,12 @@ describe('main /api/agent/mcp_servers (the agent page MCP editor)', () => {
     expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({ mcpServers: { web: { url: 'https://example.com/mcp' } } });
     const backups = readdirSync(h.root).filter((n) => n.startsWith('mcp.json.broken-'));
     expect(backups).toHaveLength(1);
-    expect(readFileSync(join(h.root, backups[0] ?? ""), 'utf8')).toBe('{ not json');
+    expect(readFileSync(join(h.root, backups[0] ?? ''), 'utf8')).toBe('{ not json');
+  });
+
+  it('a server named "__proto__" is saved as an entry like any other', async () => {
+    expect(await put([{ name: '__proto__', command: 'x' }])).toMatchObject({ status: 200, json: { servers: [{ name: '__proto__', command: 'x' }] } });
+    expect(Object.keys(JSON.parse(readFileSync(file(), 'utf8')).mcpServers)).toEqual(['__proto__']);
   });
 
   it('is in the OpenAPI document', async () => {

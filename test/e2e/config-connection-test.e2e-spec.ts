@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { startFakeOpenAi, type FakeOpenAi } from '../fake-openai/fake-openai.server';
 import { startMainApp, type MainHarness } from '../support/main-app.harness';
@@ -73,6 +74,24 @@ describe('POST /api/config/test_connection against the fake provider (e2e)', () 
     expect((await test({ base_url: `http://localhost:${h.ctx.env.ports.memory}/v1`, api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'own_server' });
     expect((await test({ base_url: 'file:///etc/passwd', api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'bad_url' });
     expect((await test({ base_url: 'wss://api.example.com/v1', api_key: KEY })).json).toMatchObject({ ok: false, error_code: 'bad_url' });
+  });
+
+  it('never follows a redirect, not even on the one-token request', async () => {
+    const hits: string[] = [];
+    const target = createHttpServer((req, res) => (hits.push(`${req.method} ${req.url}`), res.end('{}')));
+    // Lists no models (404), then sends the chat request on to another server.
+    const bouncer = createHttpServer((req, res) => {
+      if (req.url?.endsWith('/models')) res.writeHead(404).end();
+      else res.writeHead(307, { location: `http://127.0.0.1:${(target.address() as { port: number }).port}/v1/chat/completions` }).end();
+    });
+    await Promise.all([target, bouncer].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+    try {
+      const res = await test({ base_url: `http://127.0.0.1:${(bouncer.address() as { port: number }).port}/v1`, api_key: KEY, model: 'x' });
+      expect(res.json).toMatchObject({ ok: false });
+      expect(hits).toEqual([]);
+    } finally {
+      await Promise.all([target, bouncer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    }
   });
 
   it('validates the body (400, bounded sizes) and lists the route in the OpenAPI document', async () => {

@@ -50,13 +50,13 @@ interface ApiCall {
   readonly file: string;
 }
 
-/** `api.get('/api/…')`, `api.post(\`/api/…/${x}\`)` … and bare '/api/…' literals. */
+/** `api.get('/api/…')`, `api.get<{ a: Record<string, X> }>(…)`, `api.post(\`/api/…/${x}\`)` … and bare '/api/…' literals. */
 function apiCalls(): ApiCall[] {
   const calls: ApiCall[] = [];
   const methods: Record<string, string> = { get: 'get', post: 'post', put: 'put', patch: 'patch', del: 'delete', upload: 'post', beacon: 'post' };
   for (const file of sources(WEB_SRC)) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:api\s*\.(get|post|put|patch|del|upload|beacon)(?:<[^>]*>)?\(\s*)?(['`])(\/api\/[^'`]*?)\2/g)) {
+    for (const m of text.matchAll(/(?:api\s*\.(get|post|put|patch|del|upload|beacon)(?:<(?:[^<>]|<[^<>]*>)*>)?\(\s*)?(['`])(\/api\/[^'`]*?)\2/g)) {
       const path = m[3].split('?')[0].replace(/\$\{[^}]*\}/g, '{p}').replace(/\/+$/, '');
       calls.push({ method: m[1] ? methods[m[1]] : undefined, path, file: relative(WEB_SRC, file) });
     }

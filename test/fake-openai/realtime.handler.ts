@@ -238,6 +238,8 @@ export class RealtimeConnection {
     const text = tts ?? this.opts.script.nextReply() ?? (this.lastUserText ? `I heard: ${this.lastUserText}` : 'Hello from the fake model.');
     const response = new RealtimeResponse();
     this.active = response;
+    // This response answers the turn that was waiting (a response.create may come first).
+    this.respondWhenIdle = false;
     const plan = {
       text,
       audio,

@@ -243,7 +243,7 @@ describe('MCP channel adapter (real MCP servers from mcp.json)', () => {
     expect(processesRunning(serverJs)).toEqual([]);
     const after = await adapter.execute({ action: 'a/clock' });
     expect(after).toMatchObject({ success: false, error: 'MCP client is shut down' });
-   }, 30_000); // two MCP server processes start
+  }, 30_000); // two MCP server processes start
 
   it('talks to streamable HTTP servers and falls back to SSE for legacy URLs', async () => {
     const remote = await startHttpMcp();

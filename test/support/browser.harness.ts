@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import { findProgram } from './system-deps';
 
-export const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-results', 'screenshots');
+const SCREENSHOT_DIR = join(__dirname, '..', '..', 'test-results', 'screenshots');
 export const DESKTOP = { width: 1280, height: 720 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -19,7 +19,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
 const STEP_TIMEOUT_MS = 10_000;
 
 /** NEKO_CHROMIUM_PATH, else `chromium` on PATH, else Debian's path. */
-export function chromiumPath(): string {
+function chromiumPath(): string {
   return process.env.NEKO_CHROMIUM_PATH || findProgram('chromium') || '/usr/bin/chromium';
 }
 

@@ -3,17 +3,17 @@
  * Chromium loops the file from the start at every getUserMedia. The fake provider's server VAD
  * counts a 10 ms frame with RMS ≥ 500 as speech and 500 ms of quiet as the end of a turn, and
  * takes its transcript from the test's script — so "speech" here is a voiced, syllable-modulated
- * tone (harmonics of a wavering ~180 Hz pitch) that Chromium's echo canceller and noise
- * suppressor let through, followed by silence long enough to end the turn.
+ * tone (harmonics of a wavering ~180 Hz pitch) that Chromium's echo canceller lets through (the
+ * page asks for no noise suppression), followed by silence long enough to end the turn.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silencePcm16, wavFromPcm16 } from '../fake-openai/pcm-audio.util';
 
-export const MIC_SAMPLE_RATE = 48_000;
+const MIC_SAMPLE_RATE = 48_000;
 
 /** A voiced, vowel-like sound: 6 harmonics of a pitch wavering around 180 Hz, 4 syllables a second. */
-export function voicedPcm16(durationMs: number, sampleRate = MIC_SAMPLE_RATE): Buffer {
+function voicedPcm16(durationMs: number, sampleRate = MIC_SAMPLE_RATE): Buffer {
   const samples = Math.round((durationMs / 1000) * sampleRate);
   const pcm = Buffer.alloc(samples * 2);
   let phase = 0;

@@ -106,7 +106,7 @@ export class AgentRouterController {
   @ApiOperation({ summary: 'Save the MCP server list into mcp.json (atomically; other keys of the file stay), then tell the agent' })
   @ApiBody({ type: McpServersDto })
   @ApiOkResponse({ type: McpServersAnswerDto })
-  @ApiResponse({ status: 422, description: '{"success": false, "error": "servers[1].url: url must be an http:// or https:// address"}' })
+  @ApiResponse({ status: 422, description: '{"success": false, "error": "servers[1] (\\"remote\\"): url must be an http:// or https:// address"}' })
   @ApiResponse({ status: 409, description: 'The file changed after the GET whose revision was sent: nothing was written' })
   async saveMcpServers(@Body() body: unknown): Promise<unknown> {
     try {

@@ -147,6 +147,9 @@ export class McpServersAnswerDto {
   @ApiPropertyOptional({ type: [Object], description: 'Entries of the file the editor cannot show, kept untouched unless a server of the same name is saved: {name, error}' })
   invalid?: { name: string; error: string }[];
 
+  @ApiPropertyOptional({ description: 'Why the file as a whole could not be read (not JSON, not an object); saving keeps it as mcp.json.broken-<time>' })
+  problem?: string;
+
   @ApiPropertyOptional({ description: 'PUT: whether the agent was told to re-read the file (it also notices the change by itself)' })
   agent_notified?: boolean;
 }

@@ -41,7 +41,7 @@ export interface McpSaveRequest {
 }
 
 /** The first failing rule, with where it is ("servers[2].url: …"). */
-export function describeErrors(errors: readonly ValidationError[], path = ''): string | undefined {
+function describeErrors(errors: readonly ValidationError[], path = ''): string | undefined {
   for (const e of errors) {
     const here = /^\d+$/.test(e.property) ? `${path}[${e.property}]` : path ? `${path}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {})[0];
@@ -62,7 +62,7 @@ export function parseServersBody(body: unknown): McpSaveRequest {
 }
 
 /** Why an entry cannot be used, or undefined when it is a valid stdio or HTTP server. */
-export function entryProblem(entry: McpServerEntryDto): string | undefined {
+function entryProblem(entry: McpServerEntryDto): string | undefined {
   const hasCommand = typeof entry.command === 'string';
   const hasUrl = typeof entry.url === 'string';
   if (hasCommand === hasUrl) return 'give either a command (a program to start) or a url (a server to call), not both';
@@ -155,12 +155,12 @@ export class McpConfigService {
       throw new McpConfigConflictError('mcp.json was changed elsewhere after this page read it; reload the list, then make your changes again');
     }
     const before = !file.problem && isPlainObject(file.root.mcpServers) ? file.root.mcpServers : {};
-    const next: Record<string, unknown> = {};
-    for (const s of servers) next[s.name] = fileEntry(s);
+    // A Map, not an object literal: a server named "__proto__" must stay an entry, not a prototype.
+    const next = new Map<string, unknown>(servers.map((s) => [s.name, fileEntry(s)]));
     // Entries the editor could not show stay as the user wrote them (unless one was saved over).
-    for (const [name, raw] of Object.entries(before)) if (!(name in next) && typeof readEntry(name, raw) === 'string') next[name] = raw;
-    if (Object.keys(next).length > MCP_EDIT_LIMITS.servers) throw new McpConfigInputError(`at most ${MCP_EDIT_LIMITS.servers} servers (with the ones kept from the file)`);
-    const root = { ...(file.problem ? {} : file.root), mcpServers: next };
+    for (const [name, raw] of Object.entries(before)) if (!next.has(name) && typeof readEntry(name, raw) === 'string') next.set(name, raw);
+    if (next.size > MCP_EDIT_LIMITS.servers) throw new McpConfigInputError(`at most ${MCP_EDIT_LIMITS.servers} servers (with the ones kept from the file)`);
+    const root = { ...(file.problem ? {} : file.root), mcpServers: Object.fromEntries(next) };
     if (file.problem && file.raw !== undefined) {
       const backup = `${this.path}.broken-${Date.now()}`;
       await fs.copyFile(this.path, backup);

@@ -92,7 +92,7 @@ async function listModels(t: ProbeTarget, signal: AbortSignal): Promise<Listing>
 /** One token from the model: confirms it exists where the list did not say. */
 async function askOneToken(chat: ChatCompletionPort, t: ProbeTarget, timeoutMs: number, listed: boolean): Promise<Listing | undefined> {
   try {
-    await chat.complete({ baseUrl: t.baseUrl, apiKey: t.apiKey, model: t.model }, [{ role: 'user', content: 'ping' }], { maxTokens: 1, timeoutMs });
+    await chat.complete({ baseUrl: t.baseUrl, apiKey: t.apiKey, model: t.model }, [{ role: 'user', content: 'ping' }], { maxTokens: 1, timeoutMs, followRedirects: false });
     return undefined;
   } catch (err) {
     if (!(err instanceof ChatCompletionError)) return fail('http_error', redactSecrets(String(err), t.apiKey));

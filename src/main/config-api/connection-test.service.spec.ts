@@ -11,10 +11,10 @@ const FILE: CoreConfigFile = {
 
 const ENV = { host: '127.0.0.1', ports: { main: 48911, memory: 48912, agent: 48915, zmqSessionPub: 48961, zmqAgentPush: 48962, zmqAnalyzePush: 48963 } };
 
-function setUp(file: CoreConfigFile = FILE, complete: ChatCompletionPort['complete'] = () => Promise.resolve('p')) {
+function setUp(file: CoreConfigFile = FILE, complete: ChatCompletionPort['complete'] = () => Promise.resolve('p'), env: ConstructorParameters<typeof ConnectionTestService>[2] = ENV) {
   const config = { read: () => Promise.resolve(file), config: () => Promise.resolve(deriveCoreConfig(file)) } as unknown as CoreConfigService;
   const chat = { complete: jest.fn(complete), stream: jest.fn() } as unknown as ChatCompletionPort & { complete: jest.Mock };
-  return { service: new ConnectionTestService(config, chat, ENV), chat };
+  return { service: new ConnectionTestService(config, chat, env), chat };
 }
 
 /** Answers every fetch with a model list and records what was asked. */
@@ -94,6 +94,27 @@ describe('ConnectionTestService', () => {
     expect(fetch).not.toHaveBeenCalled();
     expect(await service.test({ base_url: 'http://127.0.0.1:11434/v1', api_key: 'k' })).toMatchObject({ ok: false, error_code: 'http_error' });
     expect((fetch.mock.calls[0] as [string, RequestInit])[1].redirect).toBe('manual');
+  });
+
+  it('knows our own ports under the other names of this machine (IPv4-mapped IPv6, trailing dot, 0)', async () => {
+    const fetch = jest.spyOn(globalThis, 'fetch');
+    const { service } = setUp();
+    for (const base_url of ['http://[::ffff:127.0.0.1]:48912/v1', 'http://localhost.:48911', 'http://0:48915/v1', 'http://127.1:48912', 'http://[::]:48911']) {
+      expect({ base_url, ...(await service.test({ base_url, api_key: 'k' })) }).toMatchObject({ base_url, error_code: 'own_server' });
+    }
+    expect(fetch).not.toHaveBeenCalled();
+    const lan = setUp(FILE, undefined, { ...ENV, host: '0.0.0.0', allowedHosts: ['PC.lan:48911', '192.168.1.5'] }).service;
+    for (const base_url of ['http://pc.lan:48912/v1', 'http://192.168.1.5:48915']) expect((await lan.test({ base_url, api_key: 'k' })).error_code).toBe('own_server');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('the saved core key is not sent to another core provider picked in the unsaved form', async () => {
+    const fetch = listing([]);
+    const { service } = setUp();
+    expect((await service.test({ tier: 'core', provider: 'qwen' })).error_code).toBe('missing_key');
+    expect(fetch).not.toHaveBeenCalled();
+    await service.test({ tier: 'core', provider: 'qwen', api_key: 'sk-typed-qwen' });
+    expect(authOf(fetch)).toBe('Bearer sk-typed-qwen');
   });
 
   it('a saved key only goes to the host it was saved for', async () => {

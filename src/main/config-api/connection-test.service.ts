@@ -17,7 +17,11 @@ const NOT_CHAT: ReadonlySet<string> = new Set(['core', 'omni', 'tts']);
 type KeyOr = (saved: string, savedUrl: string) => string;
 type Resolved = Omit<ProbeTarget, 'timeoutMs'> | { readonly code: TestErrorCode; readonly message: string };
 
-const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|.*\.localhost)$/i;
+/**
+ * This machine as a URL host (WHATWG URL already turns 127.1, 2130706433 and 0 into dotted form):
+ * IPv4-mapped IPv6 ([::ffff:7f00:1]) and the unspecified addresses reach our ports too.
+ */
+const THIS_MACHINE = /^(localhost|.*\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|0\.0\.0\.0|\[::1?\]|\[::ffff:(7f[0-9a-f]{2}:[0-9a-f]{1,4}|0:0)\])$/i;
 
 /** "https://a.example/v1" → "https://a.example" ('' when not a URL): saved keys only go back where they were saved for. */
 const originOf = (url: string): string => {
@@ -25,6 +29,16 @@ const originOf = (url: string): string => {
     return new URL(url).origin;
   } catch {
     return '';
+  }
+};
+
+/** A host name as URL.hostname spells it ("PC.lan:48911" → "pc.lan", "fe80::1" → "[fe80::1]"). */
+const urlHostname = (name: string): string => {
+  const bare = name.trim();
+  try {
+    return new URL(`http://${/^[^[]*:.*:/.test(bare) ? `[${bare}]` : bare}`).hostname;
+  } catch {
+    return bare.toLowerCase();
   }
 };
 
@@ -42,7 +56,7 @@ export class ConnectionTestService {
   constructor(
     private readonly coreConfig: CoreConfigService,
     @Inject(CHAT_COMPLETION) private readonly chat: ChatCompletionPort,
-    @Optional() @Inject(RUNTIME_ENV) private readonly env?: Pick<RuntimeEnv, 'host' | 'ports'>,
+    @Optional() @Inject(RUNTIME_ENV) private readonly env?: Pick<RuntimeEnv, 'host' | 'ports'> & Partial<Pick<RuntimeEnv, 'allowedHosts'>>,
   ) {}
 
   async test(body: ConnectionTestDto): Promise<ConnectionTestResultDto> {
@@ -71,8 +85,11 @@ export class ConnectionTestService {
    */
   private isOwnPort(url: URL): boolean {
     if (!this.env) return false;
-    const host = url.hostname.toLowerCase();
-    if (!LOOPBACK.test(host) && host !== this.env.host.toLowerCase() && host !== '0.0.0.0' && host !== '[::]') return false;
+    // A trailing dot ("localhost.") names the same host.
+    const host = url.hostname.toLowerCase().replace(/\.$/, '');
+    // The bound address and the LAN names the user allowed (NEKO_ALLOWED_HOSTS) reach our ports too.
+    const names = [this.env.host, ...(this.env.allowedHosts ?? [])].map(urlHostname);
+    if (!THIS_MACHINE.test(host) && !names.includes(host)) return false;
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     return Object.values(this.env.ports).includes(port);
   }
@@ -116,7 +133,9 @@ export class ConnectionTestService {
       const http = Object.hasOwn(ASSIST_PROVIDERS, name) ? ASSIST_PROVIDERS[name] : undefined;
       const baseUrl = body.base_url?.trim() || http?.url || '';
       if (!baseUrl) return { code: 'not_testable', message: 'This provider has no web API to test the key against.' };
-      return { baseUrl, apiKey: keyOr(profile.coreApiKey ?? coreKey, http?.url ?? ''), model: body.model?.trim() || profile.coreModel, chat: false };
+      // The saved core key belongs to the saved core provider: another one picked in the form needs its own key.
+      const savedKey = profile.coreApiKey ?? (name === saved ? coreKey : '');
+      return { baseUrl, apiKey: keyOr(savedKey, http?.url ?? ''), model: body.model?.trim() || profile.coreModel, chat: false };
     }
     const profile = Object.hasOwn(ASSIST_PROVIDERS, name) ? ASSIST_PROVIDERS[name] : undefined;
     if (!profile) return { code: 'unknown_provider', message: `There is no assist provider called "${name}".` };

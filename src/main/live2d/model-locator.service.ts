@@ -36,15 +36,15 @@ interface Mount {
 /** How long one walk of the model folders answers find_models (a user copying a folder in by hand waits this long). */
 const LISTING_TTL_MS = 1000;
 
+/** The file name Live2D ships its Cubism Core under. */
+const CUBISM_CORE_FILE = 'live2dcubismcore.min.js';
+
 /**
  * find_models / find_model_directory / find_workshop_item_by_id of the original (spec §3.3), over
  * the folders main serves: public/ (/static), <data>/live2d (/user_live2d), the workshop path
  * (/user_mods) and the Steam workshop root (/workshop). Every name is validated (no separators,
  * no `..`; InvalidModelNameError otherwise) and every folder found goes through the PathGuard.
  */
-/** The file name Live2D ships its Cubism Core under. */
-export const CUBISM_CORE_FILE = 'live2dcubismcore.min.js';
-
 @Injectable()
 export class ModelLocatorService {
   private listing: { at: number; scan: Promise<ModelEntry[]> } | undefined;

@@ -29,6 +29,8 @@ export interface ChatCompletionOptions {
   readonly timeoutMs?: number;
   /** Aborting ends the request at once (ChatCompletionError 'aborted'). */
   readonly signal?: AbortSignal;
+  /** false: an HTTP redirect fails the request ('connection') instead of being followed (connection tests). */
+  readonly followRedirects?: boolean;
 }
 
 export interface ChatStreamOptions {

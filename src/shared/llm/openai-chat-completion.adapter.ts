@@ -45,7 +45,12 @@ export class OpenAiChatCompletionAdapter implements ChatCompletionPort {
     const onAbort = () => deadline.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await this.client(sdk, endpoint).chat.completions.create(body, { signal: deadline.signal, timeout: timeoutMs + 1000, maxRetries: 0 });
+      const res = await this.client(sdk, endpoint).chat.completions.create(body, {
+        signal: deadline.signal,
+        timeout: timeoutMs + 1000,
+        maxRetries: 0,
+        ...(options.followRedirects === false ? { fetchOptions: { redirect: 'error' as const } } : {}),
+      });
       const content = res.choices?.[0]?.message?.content;
       return typeof content === 'string' ? content : '';
     } catch (err) {

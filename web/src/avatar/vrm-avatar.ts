@@ -169,10 +169,13 @@ export const loadVrmAvatar: RendererLoader = async (canvas, source, options) => 
     },
     setEmotion(name) {
       const next = expressionFor(vrm, mapping, name);
+      if (!next) {
+        emotion.hide(); // neutral (or nothing to show): the current expression fades out
+        return;
+      }
       if (shown && shown !== next) expressions?.setValue(shown, 0);
       shown = next;
-      if (next) emotion.show(EMOTION_SECONDS);
-      else emotion.hide();
+      emotion.show(EMOTION_SECONDS);
     },
     resize(width, height) {
       renderer.setSize(width, height, false);

@@ -95,12 +95,13 @@ export class AgentHud {
     );
   }
 
-  /** Shows the running tasks the agent already had when the page opened. */
-  async seed(): Promise<void> {
+  /** Shows the running tasks the agent already had for `name` (or for everyone) when the page opened. */
+  async seed(name: string): Promise<void> {
     const body = await api.get<{ tasks?: unknown[] }>('/api/agent/task_status', { timeoutMs: 4000 }).catch(() => undefined);
     for (const raw of body?.tasks ?? []) {
       const task = parseTask(raw);
-      if (task && (task.status === 'queued' || task.status === 'running')) this.update(task);
+      const owner = (raw as { lanlan_name?: unknown }).lanlan_name;
+      if (task && (owner == null || owner === name) && (task.status === 'queued' || task.status === 'running')) this.update(task);
     }
   }
 

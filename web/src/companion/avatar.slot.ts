@@ -5,12 +5,13 @@
  */
 import { mountAvatar, avatarSourceFor } from '../avatar/avatar.factory';
 import { AvatarError, type Avatar } from '../avatar/avatar.port';
-import { el, errorMessage } from '../core/dom';
+import { el, enc, errorMessage } from '../core/dom';
 import { t } from '../core/i18n';
 
 export class AvatarSlot {
   private avatar: Avatar | undefined;
   private loads = 0;
+  /** The load in flight, if any. Not kept once it is done: aborting it would dispose the avatar on show. */
   private abort: AbortController | undefined;
 
   constructor(
@@ -44,9 +45,13 @@ export class AvatarSlot {
       this.say('', false);
     } catch (err) {
       if (mine !== this.loads || abort.signal.aborted) return;
-      this.say(problem(err), true);
+      // The one on show is the previous model (or character): the error stands alone instead.
+      this.avatar?.dispose();
+      this.avatar = undefined;
+      this.say(problem(err), true, name);
       console.warn('avatar', err);
     } finally {
+      if (this.abort === abort) this.abort = undefined;
       if (mine === this.loads) delete this.stage.dataset.loading;
     }
   }
@@ -55,24 +60,19 @@ export class AvatarSlot {
     this.avatar?.setEmotion(emotion);
   }
 
-  private say(text: string, isError: boolean): void {
+  /** `name`: an error offers to choose her a model (the models page for that character). */
+  private say(text: string, isError: boolean, name?: string): void {
     this.status.hidden = text === '';
     this.status.classList.toggle('is-error', isError);
     this.status.replaceChildren(el('span', { text }));
-    if (isError) this.status.append(el('a', { href: '/l2d', class: 'button secondary small', text: t('companion.avatar.choose') }));
+    if (name !== undefined) this.status.append(el('a', { href: `/l2d?lanlan_name=${enc(name)}`, class: 'button secondary small', 'data-i18n': 'companion.avatar.choose', text: t('companion.avatar.choose') }));
   }
 }
 
 function problem(err: unknown): string {
   if (err instanceof AvatarError) {
-    switch (err.reason) {
-      case 'cubism4-core-missing':
-        return err.message; // says where the file goes (the server's own path)
-      case 'webgl-unavailable':
-        return t('companion.avatar.webgl');
-      default:
-        return t('companion.avatar.failed', { error: err.message });
-    }
+    if (err.reason === 'webgl-unavailable') return t('companion.avatar.webgl');
+    return err.message; // already says which model, why, and what to do (for Cubism 4: where the file goes)
   }
   return t('companion.avatar.failed', { error: errorMessage(err) });
 }

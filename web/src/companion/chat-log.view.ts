@@ -54,15 +54,16 @@ export class ChatLog {
     }
   }
 
-  /** turn end: the next delta starts a new bubble. */
-  endTurn(): void {
+  /**
+   * turn end: the next delta starts a new bubble. Answers what she said this turn (for the emotion
+   * analysis), '' when she said nothing: an earlier turn's text is not analysed again.
+   */
+  endTurn(): string {
+    const said = this.lastAi?.textContent?.trim() ?? '';
+    this.lastAi = undefined;
     this.current = undefined;
     this.setTyping(false);
-  }
-
-  /** The text of her latest bubble (for the emotion analysis). */
-  lastAiText(): string {
-    return this.lastAi?.textContent?.trim() ?? '';
+    return said;
   }
 
   /** A status line; `raw` is the server's own text, shown as a tooltip. */

@@ -82,7 +82,7 @@ export class CompanionApp {
     void this.avatar
       .load(this.name)
       .then(() => this.agent.refresh())
-      .then((up) => (up ? this.hud.seed() : undefined));
+      .then((up) => (up ? this.hud.seed(this.name) : undefined));
   }
 
   /** Audio may only start after a gesture: called on the first click or key press. */
@@ -209,8 +209,7 @@ export class CompanionApp {
   }
 
   private onTurnEnd(): void {
-    this.log.endTurn();
-    const text = this.log.lastAiText();
+    const text = this.log.endTurn();
     if (text === '') return;
     const isLatest = this.emotionTurn();
     api

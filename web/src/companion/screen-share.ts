@@ -58,7 +58,12 @@ export class ScreenShare {
       });
     }
     this.video.srcObject = this.stream;
-    await this.video.play();
+    try {
+      await this.video.play();
+    } catch (err) {
+      this.stop(); // a share that reports failure must not keep running behind the UI
+      throw err;
+    }
   }
 
   stop(): void {

@@ -4,6 +4,7 @@
  * voice one and captures once it started; stopping the microphone pauses the session. Status
  * effects (another window took over, the provider dropped, a start failed) land here too.
  */
+import { errorMessage } from '../core/dom';
 import type { MessageKey } from '../core/i18n';
 import type { ChatSocket } from './chat-socket.client';
 import type { ScreenShare } from './screen-share';
@@ -188,6 +189,7 @@ export class SessionController {
     const sent = this.socket.send({ action: 'start_session', input_type: mode === 'voice' ? 'audio' : 'text', new_session: newSession });
     if (!sent) {
       this.setState('idle', undefined);
+      if (mode === 'voice') this.events.onNotice('companion.micOffline', {}, 'info');
       return;
     }
     this.setState('preparing', mode);
@@ -246,5 +248,5 @@ function micProblem(err: unknown): [MessageKey, Record<string, string>] {
   if (name === 'NotAllowedError' || name === 'SecurityError') return ['companion.mic.denied', {}];
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return ['companion.mic.none', {}];
   if (name === 'MicUnavailableError') return ['companion.mic.insecure', {}];
-  return ['companion.mic.failed', { error: err instanceof Error ? err.message : String(err) }];
+  return ['companion.mic.failed', { error: errorMessage(err) }];
 }

@@ -46,6 +46,7 @@ export const en = {
   'memory.review.toggle': 'Let her tidy up her recent memory by herself',
   'memory.review.explain':
     'After a chat, {name} reads back the latest conversation and fixes small mistakes in it — repeated lines, things she misheard, contradictions — so she does not carry them around. Your own corrections here always win: tidying never runs while you edit.',
+  'memory.review.someone': 'your companion',
   'memory.review.on': 'Memory tidying is on',
   'memory.review.off': 'Memory tidying is off',
   'memory.review.failed': 'Could not change memory tidying',
@@ -114,6 +115,7 @@ export const zh: Translation<typeof en> = {
   'memory.review.toggle': '让她自己整理最近的记忆',
   'memory.review.explain':
     '每次聊完后，{name} 会回顾刚才的对话，修正其中的小错误——重复的话、听错的内容、前后矛盾的地方——免得一直记着错的东西。你在这里做的修改永远优先：你编辑时不会进行整理。',
+  'memory.review.someone': '你的伙伴',
   'memory.review.on': '记忆整理已开启',
   'memory.review.off': '记忆整理已关闭',
   'memory.review.failed': '没能更改记忆整理设置',

@@ -52,8 +52,8 @@ export const en = {
 
 export const zh: Translation<typeof en> = {
   'models.character': '角色',
-  'models.galleryHint': '点击模型即可预览；点「使用」就把它交给{name}。',
-  'models.noCharacter': '还没有角色：请先在「角色」页面创建一个，再回来为它挑选模型。',
+  'models.galleryHint': '点击模型即可预览；点“使用”就把它交给{name}。',
+  'models.noCharacter': '还没有角色：请先在“角色”页面创建一个，再回来为它挑选模型。',
   'models.gallery': '模型库',
   'models.onlyDefault': '目前只有默认形象。在下方添加 Live2D 文件夹或 .vrm 文件，就有更多可选啦。',
   'models.loadFailed': '无法加载模型列表',
@@ -65,9 +65,9 @@ export const zh: Translation<typeof en> = {
   'models.origin.mods': '模组文件夹',
   'models.inUse': '使用中',
   'models.use': '使用',
-  'models.assigned': '{chara}现在使用「{model}」',
+  'models.assigned': '{chara}现在使用“{model}”',
   'models.assignFailed': '更换模型失败',
-  'models.deleteConfirm': '要删除 VRM 模型「{name}」吗？它的文件会从数据文件夹中移除。',
+  'models.deleteConfirm': '要删除 VRM 模型“{name}”吗？它的文件会从数据文件夹中移除。',
   'models.deleted': '已删除 {name}',
   'models.deleteFailed': '删除模型失败',
   'models.previewTitle': '预览',
@@ -94,7 +94,7 @@ export const zh: Translation<typeof en> = {
   'models.uploadFailed': '上传失败',
   'models.badFile': '请选择 .vrm 文件、Live2D 模型的 .zip 压缩包，或模型文件夹。',
   'models.tooBig': '这个文件超过 200 MB，VRM 模型最大只能 200 MB。',
-  'models.exists': '已经有一个叫「{name}」的模型了。请先删除它，或者给要添加的文件/文件夹改个名字。',
+  'models.exists': '已经有一个叫“{name}”的模型了。请先删除它，或者给要添加的文件/文件夹改个名字。',
   'models.noModelFile': '这个文件夹里没有 .model3.json 文件，请选择包含它的文件夹。',
   'models.cubism2Folder': '这是较旧的 Cubism 2 模型（model.json）。这里只能上传 Cubism 3/4 模型（.model3.json）。',
 };

@@ -4,7 +4,7 @@
  * voice key may have changed, POST /api/characters/clear_voice_ids as the original page does).
  */
 import { api, ensureOk } from '../core/api';
-import { must } from '../core/dom';
+import { errorMessage, must } from '../core/dom';
 import { onLanguageChange, t } from '../core/i18n';
 import { bootPage } from '../core/page';
 import { postPageMessage } from '../core/page-bus';
@@ -31,7 +31,8 @@ bootPage(async () => {
   async function load(): Promise<void> {
     try {
       const [list, cfg] = await Promise.all([api.get<ProvidersAnswer>('/api/config/api_providers'), api.get<CoreApiView>('/api/config/core_api')]);
-      form.load(ensureOk(list).core_api_providers ?? [], ensureOk(list).assist_api_providers ?? [], ensureOk(cfg));
+      const providers = ensureOk(list);
+      form.load(providers.core_api_providers ?? [], providers.assist_api_providers ?? [], ensureOk(cfg));
       loadError.replaceChildren();
       save.disabled = false;
     } catch (err) {
@@ -54,7 +55,7 @@ bootPage(async () => {
     void guarded(t('api.saveFailed'), async () => {
       const res = ensureOk(await api.post<SaveAnswer>('/api/config/core_api', form.body()));
       if (clearVoices) {
-        await api.post('/api/characters/clear_voice_ids', {}).catch((err: unknown) => toast(`${t('api.clearVoicesFailed')}: ${err instanceof Error ? err.message : String(err)}`, 'warn'));
+        await api.post('/api/characters/clear_voice_ids', {}).catch((err: unknown) => toast(`${t('api.clearVoicesFailed')}: ${errorMessage(err)}`, 'warn'));
       }
       toast(res.sessions_ended ? t('api.savedRestarted') : t('api.saved'), 'ok');
       postPageMessage('api_key_changed');

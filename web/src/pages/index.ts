@@ -5,7 +5,7 @@
 import { CompanionApp } from '../companion/companion.app';
 import type { SessionState } from '../companion/session.controller';
 import { ScreenShareUnavailableError } from '../companion/screen-share';
-import { must } from '../core/dom';
+import { errorMessage, must } from '../core/dom';
 import { onLanguageChange, t, type MessageKey } from '../core/i18n';
 import { bootPage, pageData } from '../core/page';
 import { onPageMessage } from '../core/page-bus';
@@ -49,8 +49,14 @@ bootPage(() => {
 
   if (name === '') {
     must('#no-character').hidden = false;
-    must('#conn-state').dataset.state = 'closed';
-    must('#conn-state').textContent = t('companion.conn.noCharacter');
+    const conn = must('#conn-state');
+    conn.dataset.state = 'closed';
+    const describe = () => {
+      conn.textContent = t('companion.conn.noCharacter');
+      sessionState.textContent = t(SESSION_KEY.idle); // the markup's placeholder is English
+    };
+    describe();
+    onLanguageChange(describe);
     for (const control of [micButton, screenButton, endButton, must<HTMLButtonElement>('#chat-send'), input]) control.disabled = true;
     return;
   }
@@ -130,7 +136,7 @@ bootPage(() => {
       })
       .catch((err: unknown) => {
         if (err instanceof DOMException && err.name === 'NotAllowedError') return; // the user said no
-        toast(err instanceof ScreenShareUnavailableError ? t('companion.screen.unavailable') : t('companion.screen.failed', { error: String(err) }), 'error');
+        toast(err instanceof ScreenShareUnavailableError ? t('companion.screen.unavailable') : t('companion.screen.failed', { error: errorMessage(err) }), 'error');
       });
   });
 

@@ -1,11 +1,11 @@
 // Memory browser: a character's memories as a day-by-day timeline, search as you type, edit and
 // forget, the automatic review switch, and the short-term memory editor.
-import { api } from '../core/api';
 import { confirmDialog } from '../core/dialog';
 import { el, fillSelect, must } from '../core/dom';
 import { onLanguageChange, t } from '../core/i18n';
 import { bootPage, pageData } from '../core/page';
-import { showError, toast } from '../core/toast';
+import { showError, showLoadError, toast } from '../core/toast';
+import { loadCharacters, pickCharacter, type Characters } from '../manage/editors/pickers.request';
 import { readReview, saveReview } from '../manage/memory/memory.api';
 import { RecentEditor } from '../manage/memory/memory-recent.editor';
 import { MemorySearch } from '../manage/memory/memory-search.view';
@@ -36,7 +36,7 @@ class ReviewSwitch {
 
   /** The explanation names the character shown. */
   describe(name: string): void {
-    this.explain.textContent = t('memory.review.explain', { name: name || t('page.memory') });
+    this.explain.textContent = t('memory.review.explain', { name: name || t('memory.review.someone') });
   }
 
   private async set(wanted: boolean): Promise<void> {
@@ -92,8 +92,8 @@ class MemoryBrowser {
   relabel(): void {
     this.describe();
     this.recent.relabel();
+    this.timeline.relabel(); // also while hidden behind search results: clearing the search shows it
     if (this.search.active) this.search.rerender();
-    else this.timeline.relabel();
   }
 
   private describe(): void {
@@ -105,22 +105,17 @@ class MemoryBrowser {
 bootPage(async () => {
   const select = must<HTMLSelectElement>('#mem-character');
   const parts = new MemoryBrowser();
-  interface Characters {
-    readonly 猫娘?: Record<string, unknown>;
-  }
-  const [chars, current] = await Promise.all([
-    api.get<Characters>('/api/characters').catch((): Characters => ({})),
-    api.get<{ current_catgirl?: string }>('/api/characters/current_catgirl').catch(() => ({ current_catgirl: '' })),
-  ]);
-  const names = Object.keys(chars.猫娘 ?? {});
-  const data = pageData();
-  const preferred = [data.lanlanName, current.current_catgirl ?? '', data.currentName].find((n) => n !== '' && names.includes(n)) ?? names[0] ?? '';
-  if (names.length === 0) {
-    fillSelect(select, [{ value: '', label: t('memory.noCharacters') }]);
+  let characters: Characters;
+  try {
+    characters = await loadCharacters();
+  } catch (err) {
+    const timeline = must('#mem-timeline');
+    timeline.removeAttribute('aria-busy');
+    showLoadError(timeline, t('memory.loadFailed'), err);
     select.disabled = true;
-  } else {
-    fillSelect(select, names.map((n) => ({ value: n })), preferred);
+    return;
   }
+  if (pickCharacter(select, characters, pageData().lanlanName) === '') fillSelect(select, [{ value: '', label: t('memory.noCharacters') }]);
   let shown = select.value;
   const switchTo = async (name: string) => {
     if (parts.unsaved && !(await confirmDialog(t('memory.recent.discardConfirm', { name: shown }), { danger: true, okText: t('memory.recent.discard') }))) {

@@ -4,7 +4,7 @@
  */
 import { api, ApiError, ensureOk } from '../core/api';
 import { el, enc, latestRequest, must } from '../core/dom';
-import { t } from '../core/i18n';
+import { onLanguageChange, t } from '../core/i18n';
 import { bootPage } from '../core/page';
 import { postPageMessage } from '../core/page-bus';
 import { guarded, showLoadError, toast } from '../core/toast';
@@ -67,10 +67,12 @@ bootPage(async () => {
     rememberModel(select.value);
     void open(select.value);
   });
-  filter.addEventListener('input', () => {
+  const applyFilter = () => {
     if (filterRows(list, filter.value) === 0 && list.querySelector('.param-row')) count.textContent = t('editors.params.noMatch');
     else updateCount();
-  });
+  };
+  filter.addEventListener('input', applyFilter);
+  onLanguageChange(applyFilter);
   must('#param-reset').addEventListener('click', () => {
     for (const box of list.querySelectorAll<HTMLInputElement>('.param-on')) box.checked = false;
     updateCount();

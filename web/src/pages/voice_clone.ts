@@ -40,7 +40,8 @@ bootPage(async () => {
       listen.hidden = !file;
       if (file) listen.src = URL.createObjectURL(file);
       else listen.removeAttribute('src');
-      const check = file ? checkVoiceSample(file) : Promise.resolve(undefined);
+      // A file that cannot be read (moved since it was picked) has that as its problem.
+      const check = file ? checkVoiceSample(file).catch(errorMessage) : Promise.resolve(undefined);
       checking = check;
       const problem = await check;
       if (checking !== check) return;
@@ -67,7 +68,7 @@ bootPage(async () => {
     ev.preventDefault();
     if (submit.disabled) return;
     submit.disabled = true;
-    void checking.then(() => send(), (err: unknown) => fail(err)).finally(() => (submit.disabled = false));
+    void checking.then(() => send()).finally(() => (submit.disabled = false));
   });
 
   const send = async () => {

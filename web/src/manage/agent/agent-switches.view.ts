@@ -40,7 +40,7 @@ export class AgentSwitches {
       if (this.busy || !fresh()) return;
       this.snapshot = snapshot;
     } catch {
-      if (!fresh()) return;
+      if (this.busy || !fresh()) return;
       this.snapshot = undefined;
     }
     this.render();

@@ -5,7 +5,7 @@
 import { el } from '../../core/dom';
 import { t, type MessageKey } from '../../core/i18n';
 
-export const MAX_PAIRS = 32;
+const MAX_PAIRS = 32;
 
 export class PairsField {
   readonly root: HTMLElement;
@@ -16,7 +16,7 @@ export class PairsField {
   private readonly secretHint = el('span', { class: 'hint', text: t('agent.mcp.secretHint') });
 
   constructor(
-    label: MessageKey,
+    private readonly label: MessageKey,
     values: Readonly<Record<string, string>> = {},
     private readonly onInput: () => void,
   ) {
@@ -67,8 +67,8 @@ export class PairsField {
   }
 
   private addRow(key: string, value: string, focus: boolean): void {
-    const name = el('input', { type: 'text', class: 'pair-key', value: key, maxlength: 256, autocomplete: 'off', spellcheck: 'false', 'aria-label': 'NAME' });
-    const val = el('input', { type: this.revealed ? 'text' : 'password', class: 'pair-value', value, maxlength: 4096, autocomplete: 'off', spellcheck: 'false', 'aria-label': 'value' });
+    const name = el('input', { type: 'text', class: 'pair-key', value: key, maxlength: 256, autocomplete: 'off', spellcheck: 'false', 'aria-label': `${t(this.label)}: ${t('agent.mcp.name')}` });
+    const val = el('input', { type: this.revealed ? 'text' : 'password', class: 'pair-value', value, maxlength: 4096, autocomplete: 'off', spellcheck: 'false', 'aria-label': t(this.label) });
     const row = el(
       'div',
       { class: 'pair-row' },

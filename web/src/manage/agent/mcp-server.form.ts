@@ -21,7 +21,9 @@ const errorLine = () => el('p', { class: 'field-error', hidden: true });
 function mark(input: HTMLElement, error: HTMLElement, problem: string | undefined): string | undefined {
   error.hidden = problem === undefined;
   error.textContent = problem ?? '';
-  input.toggleAttribute('aria-invalid', problem !== undefined);
+  // aria-invalid="" would read as valid: the attribute is "true" or absent
+  if (problem === undefined) input.removeAttribute('aria-invalid');
+  else input.setAttribute('aria-invalid', 'true');
   return problem;
 }
 

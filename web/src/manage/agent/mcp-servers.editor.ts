@@ -109,7 +109,7 @@ export class McpServersEditor {
     }
     if (!ok) {
       toast(t('agent.mcp.fixFirst'), 'warn');
-      this.list.querySelector<HTMLElement>('[aria-invalid]')?.focus();
+      this.list.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
     }
     await guarded(

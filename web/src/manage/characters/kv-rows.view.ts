@@ -3,7 +3,7 @@ import { el } from '../../core/dom';
 import { t } from '../../core/i18n';
 
 /** One row; the value grows with its text so long descriptions stay readable. */
-export function fieldRow(key = '', value = ''): HTMLElement {
+function fieldRow(key = '', value = ''): HTMLElement {
   const keyInput = el('input', { type: 'text', class: 'kv-key', value: key, maxlength: 100, placeholder: t('chara.fieldKey'), 'aria-label': t('chara.fieldKey') });
   const valueInput = el('textarea', { class: 'kv-value', rows: 1, maxlength: 10_000, placeholder: t('chara.fieldValue'), 'aria-label': t('chara.fieldValue') });
   valueInput.value = value;

@@ -12,7 +12,7 @@ import { chipPicker, type ChipPicker } from './chip-picker.view';
 /** The emotions the emotion analysis answers (/api/emotion/analysis). */
 export const EMOTIONS = ['happy', 'sad', 'angry', 'surprised', 'neutral'] as const;
 /** The group of persistent expressions; it never has motions. */
-export const PERSISTENT = '常驻';
+const PERSISTENT = '常驻';
 
 interface Files { motion_files?: string[]; expression_files?: string[] }
 interface Mapping { config?: { motions?: Record<string, string[]>; expressions?: Record<string, string[]> } }

@@ -24,7 +24,7 @@ export interface ItemContext {
 const FORGET_PREVIEW_CHARS = 160;
 
 /** `text` with every occurrence of `terms` in <mark> (case-insensitive), as DOM nodes. */
-export function highlighted(text: string, terms: readonly string[] = []): (Node | string)[] {
+function highlighted(text: string, terms: readonly string[] = []): (Node | string)[] {
   const words = terms.filter((w) => w.trim() !== '');
   if (words.length === 0) return [text];
   const pattern = new RegExp(`(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'giu');

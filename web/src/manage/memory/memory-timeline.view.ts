@@ -5,7 +5,7 @@
  */
 import { el, latestRequest } from '../../core/dom';
 import { currentLanguage, t } from '../../core/i18n';
-import { showLoadError } from '../../core/toast';
+import { showError, showLoadError } from '../../core/toast';
 import { memoryItemView } from './memory-item.view';
 import { fetchPage, MEMORY_KINDS, memoryDate, type MemoryItem, type MemoryKind } from './memory.api';
 
@@ -69,10 +69,13 @@ export class MemoryTimeline {
     this.render();
   }
 
-  /** The language changed: items are rebuilt in it, except those being edited (their text would be lost). */
+  /**
+   * The language changed: items are rebuilt in it, except those being edited (their text would be
+   * lost). While search results are shown, only the cache is dropped: `show()` renders it later.
+   */
   relabel(): void {
     for (const [item, node] of this.nodes) if (!node.querySelector('.memory-edit')) this.nodes.delete(item);
-    this.show();
+    this.render();
   }
 
   /** A memory was corrected elsewhere (search results hold their own copies). */
@@ -97,6 +100,8 @@ export class MemoryTimeline {
     this.nodes.delete(mine);
     // The server's list shrank by one: the next page starts one earlier, else an item is skipped.
     state.offset = Math.max(0, state.offset - 1);
+    // Drops a day heading left with no items, or shows the empty state after the last one.
+    this.render();
   }
 
   private async loadMore(first = false): Promise<void> {
@@ -118,7 +123,11 @@ export class MemoryTimeline {
       );
       if (isLatest()) this.render();
     } catch (err) {
-      if (isLatest() && this.shown) showLoadError(this.root, t('memory.loadFailed'), err);
+      // A later page failing keeps what is on screen (the button tries again); a first one has nothing to keep.
+      if (isLatest() && this.shown) {
+        if (first) showLoadError(this.root, t('memory.loadFailed'), err);
+        else showError(t('memory.loadFailed'), err);
+      }
     } finally {
       if (isLatest()) {
         this.loading = false;

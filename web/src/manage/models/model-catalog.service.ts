@@ -25,7 +25,7 @@ interface VrmEntry { name: string; url: string; location?: string; item_id?: str
 
 const stem = (url: string): string => (url.split('/').pop() ?? url).replace(/\.vrm$/i, '');
 
-export const DEFAULT_CARD: ModelCard = { kind: 'vrm', name: stem(DEFAULT_AVATAR.url), url: DEFAULT_AVATAR.url, origin: 'default' };
+const DEFAULT_CARD: ModelCard = { kind: 'vrm', name: stem(DEFAULT_AVATAR.url), url: DEFAULT_AVATAR.url, origin: 'default' };
 
 function live2dOrigin(source: string | undefined): ModelOrigin {
   if (source === 'steam_workshop') return 'workshop';

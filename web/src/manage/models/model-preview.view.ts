@@ -12,7 +12,7 @@ import { displayName } from './model-gallery.view';
 const MOUTH_TEST_MS = 2400;
 
 /** Why a model cannot be shown, in words that say what to do. */
-export function explainAvatarError(err: unknown): string {
+function explainAvatarError(err: unknown): string {
   if (err instanceof AvatarError) {
     if (err.reason === 'webgl-unavailable') return t('models.error.webgl');
     // The avatar code words the other failures itself: which model, why, and for a missing
