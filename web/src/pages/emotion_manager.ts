@@ -6,9 +6,8 @@ import { api, ensureOk } from '../core/api';
 import { enc, errorMessage, latestRequest, must } from '../core/dom';
 import { onLanguageChange, t } from '../core/i18n';
 import { bootPage } from '../core/page';
-import { showLoadError } from '../core/toast';
 import { renderLive2dEmotionEditor } from '../manage/editors/live2d-emotion.editor';
-import { loadLive2dModels, pickModel, rememberModel, type Live2dModel } from '../manage/editors/pickers.request';
+import { loadModelPicker, rememberModel, type Live2dModel } from '../manage/editors/pickers.request';
 
 interface ModelConfig { config?: { FileReferences?: { Motions?: Record<string, unknown>; Expressions?: unknown[] } } }
 
@@ -50,13 +49,8 @@ bootPage(async () => {
     if (current) void describe(current);
   });
 
-  try {
-    models = await loadLive2dModels();
-  } catch (err) {
-    showLoadError(must('#load-error'), t('editors.loadModelsFailed'), err);
-    editor.replaceChildren();
-    return;
-  }
-  const chosen = pickModel(select, models, editor);
-  if (chosen) open(chosen);
+  const picked = await loadModelPicker(select, editor, must('#load-error'));
+  if (!picked) return;
+  models = picked.models;
+  if (picked.chosen) open(picked.chosen);
 });

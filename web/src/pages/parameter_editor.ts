@@ -8,7 +8,7 @@ import { onLanguageChange, t } from '../core/i18n';
 import { bootPage } from '../core/page';
 import { postPageMessage } from '../core/page-bus';
 import { guarded, showLoadError, toast } from '../core/toast';
-import { loadLive2dModels, pickModel, rememberModel, type Live2dModel } from '../manage/editors/pickers.request';
+import { loadModelPicker, rememberModel } from '../manage/editors/pickers.request';
 import { filterRows, parameterGroups, tickedValues, type ParameterDef } from '../manage/editors/parameter-rows.view';
 
 interface Definitions { parameters?: ParameterDef[]; parameter_groups?: Record<string, { name?: string }> }
@@ -89,14 +89,6 @@ bootPage(async () => {
     }, save);
   });
 
-  let models: Live2dModel[];
-  try {
-    models = await loadLive2dModels();
-  } catch (err) {
-    showLoadError(must('#load-error'), t('editors.loadModelsFailed'), err);
-    list.replaceChildren();
-    return;
-  }
-  const chosen = pickModel(select, models, list);
-  if (chosen) await open(chosen.name);
+  const picked = await loadModelPicker(select, list, must('#load-error'));
+  if (picked?.chosen) await open(picked.chosen.name);
 });

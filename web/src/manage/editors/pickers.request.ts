@@ -5,6 +5,7 @@
 import { api } from '../../core/api';
 import { el, fillSelect } from '../../core/dom';
 import { t } from '../../core/i18n';
+import { showLoadError } from '../../core/toast';
 
 export interface Characters {
   readonly names: string[];
@@ -26,22 +27,35 @@ export function pickCharacter(select: HTMLSelectElement, characters: Characters,
 
 export interface Live2dModel { readonly name: string; readonly path: string; readonly item_id?: string }
 
-export async function loadLive2dModels(): Promise<Live2dModel[]> {
+async function loadLive2dModels(): Promise<Live2dModel[]> {
   const models = await api.get<Live2dModel[]>('/api/live2d/models');
   return Array.isArray(models) ? models : [];
 }
 
 /**
- * Fills the model picker and answers the model to open: ?model= when it exists, else the first
- * one; undefined when there is none (then `empty` says where models come from).
+ * Loads the Live2D models into the picker and answers them with the model to open: ?model= when it
+ * exists, else the first one; none when there is no model (then `container` says where models come
+ * from). Undefined when they could not be loaded: `errorBox` says why and `container` is emptied.
  */
-export function pickModel(select: HTMLSelectElement, models: readonly Live2dModel[], empty: HTMLElement): Live2dModel | undefined {
+export async function loadModelPicker(
+  select: HTMLSelectElement,
+  container: HTMLElement,
+  errorBox: HTMLElement,
+): Promise<{ readonly models: Live2dModel[]; readonly chosen?: Live2dModel } | undefined> {
+  let models: Live2dModel[];
+  try {
+    models = await loadLive2dModels();
+  } catch (err) {
+    showLoadError(errorBox, t('editors.loadModelsFailed'), err);
+    container.replaceChildren();
+    return undefined;
+  }
   const wanted = new URLSearchParams(location.search).get('model') ?? '';
   const chosen = models.find((m) => m.name === wanted) ?? models[0];
   fillSelect(select, models.map((m) => ({ value: m.name })), chosen?.name);
   select.disabled = models.length === 0;
-  if (!chosen) empty.replaceChildren(el('div', { class: 'empty' }, el('p', { text: t('editors.noLive2d') }), el('a', { class: 'button', href: '/l2d', text: t('editors.goToModels') })));
-  return chosen;
+  if (!chosen) container.replaceChildren(el('div', { class: 'empty' }, el('p', { text: t('editors.noLive2d') }), el('a', { class: 'button', href: '/l2d', text: t('editors.goToModels') })));
+  return { models, chosen };
 }
 
 /** Remembers the chosen model in the address (?model=), so a reload opens it again. */
